@@ -1,0 +1,111 @@
+/*--------------------------------------------------------------------*/
+/*--- heaphunt: reads and writes into blocks         hh_access.c ---*/
+/*--------------------------------------------------------------------*/
+
+/* Counts the bytes read from and written to each live block.  Two
+   sources feed it:
+   - guest loads and stores, through the helpers hh_on_read and
+     hh_on_write called from generated code (hh_instrument.c) for
+     accesses that pass the inline heap-range filter;
+   - the kernel reading or writing user memory in a syscall, through
+     the core's pre_mem_read / post_mem_write events.
+
+   The rules are DHAT's, so that the numbers agree: an access counts
+   its full size to the block containing its first byte; the per-offset
+   histogram gets one count per access for every byte of it inside the
+   block, saturating at 0xFFFF. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_tooliface.h"
+
+#include "hh_tool.h"
+
+static inline void count_in_histogram(Block* bk, Addr addr, UWord szB)
+{
+   UWord first = addr - bk->payload;
+   UWord end   = first + szB;
+   tl_assert(first < bk->req_szB);
+   if (end > bk->req_szB)
+      end = bk->req_szB;
+   for (UWord i = first; i < end; i++) {
+      if (bk->histo[i] < 0xFFFF)
+         bk->histo[i]++;
+   }
+}
+
+VG_REGPARM(2) void hh_on_read(Addr addr, UWord szB)
+{
+   Block* bk = hh_block_containing(addr);
+   if (bk != NULL) {
+      bk->reads_bytes += szB;
+      if (bk->histo != NULL)
+         count_in_histogram(bk, addr, szB);
+   }
+}
+
+VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB)
+{
+   Block* bk = hh_block_containing(addr);
+   if (bk != NULL) {
+      bk->writes_bytes += szB;
+      if (bk->histo != NULL)
+         count_in_histogram(bk, addr, szB);
+   }
+}
+
+//------------------------------------------------------------//
+//--- Syscalls                                             ---//
+//------------------------------------------------------------//
+
+/* The kernel reads user memory (e.g. write(2)'s buffer).  As in DHAT,
+   the whole range counts against the block holding its first byte. */
+static void on_kernel_read(CorePart part, ThreadId tid, const HChar* what,
+                           Addr base, SizeT szB)
+{
+   switch (part) {
+   case Vg_CoreSysCall:
+      hh_on_read(base, szB);
+      break;
+   case Vg_CoreSysCallArgInMem:
+   case Vg_CoreTranslate:
+      break;   // syscall arguments, code: not the program's data
+   default:
+      tl_assert(0);
+   }
+}
+
+/* A NUL-terminated string read by the kernel (a path, say).  DHAT
+   counts strlen(str + 1) bytes here, one less than the string's length
+   (an off-by-two against the bytes really read); we count the same so
+   that reads agree, and docs/json-format.md says so. */
+static void on_kernel_read_string(CorePart part, ThreadId tid,
+                                  const HChar* what, Addr str)
+{
+   tl_assert(part == Vg_CoreSysCall);
+   on_kernel_read(part, tid, what, str,
+                  VG_(strlen)((const HChar*)str + 1));
+}
+
+static void on_kernel_write(CorePart part, ThreadId tid, Addr base,
+                            SizeT szB)
+{
+   switch (part) {
+   case Vg_CoreSysCall:
+   case Vg_CoreClientReq:
+      hh_on_write(base, szB);
+      break;
+   case Vg_CoreSignal:
+      break;   // a signal frame on the stack, never the heap
+   default:
+      tl_assert(0);
+   }
+}
+
+void hh_track_syscall_accesses(void)
+{
+   VG_(track_pre_mem_read)       (on_kernel_read);
+   VG_(track_pre_mem_read_asciiz)(on_kernel_read_string);
+   VG_(track_post_mem_write)     (on_kernel_write);
+}

@@ -1,0 +1,297 @@
+/*--------------------------------------------------------------------*/
+/*--- heaphunt: malloc-family replacement callbacks   hh_alloc.c ---*/
+/*--------------------------------------------------------------------*/
+
+/* The client's malloc, calloc, realloc, free, memalign and every C++
+   operator new/delete form are redirected by the core (through the
+   vgpreload object, built from libreplacemalloc_toolpreload) to the
+   callbacks below.  They allocate from the core's client arena with
+   VG_(cli_malloc), so every block's address and size is known exactly,
+   and keep the block table and the sites up to date.
+
+   Counting follows DHAT, so that the numbers agree:
+   - a 0-byte request is a 1-byte block (the block is unique and
+     addressable, and the lookup table holds no empty blocks);
+   - realloc counts as one more allocated block of the new size, and
+     its implied copy as min(old, new) bytes read and written; the
+     block keeps its allocation time and loses its histogram.
+
+   Unlike DHAT, a free or realloc of a pointer heaphunt never handed
+   out (a stack or static address, an interior pointer, a double free)
+   is reported and ignored instead of being passed to the arena, which
+   would crash. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_replacemalloc.h"
+#include "pub_tool_stacktrace.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_tooliface.h"
+
+#include "hh_tool.h"
+
+/* Reports of bad frees are printed up to this many times; the total
+   is always in the summary. */
+#define HH_MAX_BAD_FREE_REPORTS 10
+
+static ULong n_bad_frees    = 0;
+static ULong n_bad_reallocs = 0;
+
+//------------------------------------------------------------//
+//--- Block life                                           ---//
+//------------------------------------------------------------//
+
+static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
+                       Bool zeroed)
+{
+   if ((SSizeT)req_szB < 0)
+      return NULL;   // more than half the address space: cannot succeed
+   if (req_szB == 0)
+      req_szB = 1;
+
+   void* p = VG_(cli_malloc)(alignB, req_szB);
+   if (p == NULL)
+      return NULL;
+   if (zeroed)
+      VG_(memset)(p, 0, req_szB);
+
+   Block* bk = VG_(malloc)("hh.alloc.block", sizeof(Block));
+   bk->payload        = (Addr)p;
+   bk->req_szB        = req_szB;
+   bk->site           = hh_site_for_ec(VG_(record_ExeContext)(tid, 0));
+   bk->t_alloc_instrs = hh_clock_instrs;
+   bk->reads_bytes    = 0;
+   bk->writes_bytes   = 0;
+   bk->histo          = NULL;
+   if (req_szB <= hh_clo_histogram_max)
+      bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
+
+   hh_block_insert(bk);
+   hh_site_note_alloc(bk->site, req_szB);
+   return p;
+}
+
+static void report_bad_pointer(ThreadId tid, const HChar* what, void* p,
+                               ULong n_so_far)
+{
+   if (n_so_far > HH_MAX_BAD_FREE_REPORTS)
+      return;
+   VG_(umsg)("heaphunt: %s(%p): not the start of a live heap block "
+             "(never allocated, already freed, or an interior pointer); "
+             "ignored\n", what, p);
+   VG_(get_and_pp_StackTrace)(tid, VG_(clo_backtrace_size));
+   if (n_so_far == HH_MAX_BAD_FREE_REPORTS)
+      VG_(umsg)("heaphunt: further bad frees are counted but not "
+                "reported\n");
+}
+
+/* The live block starting exactly at p, or NULL. */
+static Block* block_starting_at(Addr p)
+{
+   Block* bk = hh_block_containing(p);
+   return (bk != NULL && bk->payload == p) ? bk : NULL;
+}
+
+static void free_block(ThreadId tid, void* p, const HChar* fn_name)
+{
+   if (p == NULL)
+      return;
+   Block* bk = block_starting_at((Addr)p);
+   if (bk == NULL) {
+      n_bad_frees++;
+      report_bad_pointer(tid, fn_name, p, n_bad_frees);
+      return;
+   }
+   hh_site_retire_block(bk, True /*because_freed*/);
+   hh_block_remove(bk);
+   VG_(cli_free)(p);
+   if (bk->histo != NULL)
+      VG_(free)(bk->histo);
+   VG_(free)(bk);
+}
+
+static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
+{
+   tl_assert(new_szB > 0);
+   Block* bk = block_starting_at((Addr)p_old);
+   if (bk == NULL) {
+      n_bad_reallocs++;
+      report_bad_pointer(tid, "realloc", p_old, n_bad_reallocs);
+      return NULL;
+   }
+
+   /* Tracking offsets across a resize is not meaningful (DHAT drops the
+      histogram too, and the numbers must agree). */
+   if (bk->histo != NULL) {
+      VG_(free)(bk->histo);
+      bk->histo = NULL;
+   }
+
+   SizeT old_szB = bk->req_szB;
+   void* p_new = p_old;
+   if (new_szB > old_szB) {
+      p_new = VG_(cli_malloc)(VG_(clo_alignment), new_szB);
+      if (p_new == NULL)
+         return NULL;   // the old block stays, untouched
+      VG_(memcpy)(p_new, p_old, old_szB);
+      hh_block_remove(bk);
+      VG_(cli_free)(p_old);
+      bk->payload = (Addr)p_new;
+      bk->req_szB = new_szB;
+      hh_block_insert(bk);
+   } else {
+      bk->req_szB = new_szB;   // shrinks in place; the tail is unused
+   }
+
+   /* The copy realloc implies, counted as DHAT does. */
+   SizeT copied_szB = old_szB < new_szB ? old_szB : new_szB;
+   bk->reads_bytes  += copied_szB;
+   bk->writes_bytes += copied_szB;
+
+   hh_site_note_resize(bk->site, old_szB, new_szB);
+   return p_new;
+}
+
+//------------------------------------------------------------//
+//--- The callbacks the core calls                         ---//
+//------------------------------------------------------------//
+
+static void* hh_malloc(ThreadId tid, SizeT szB)
+{
+   return new_block(tid, szB, VG_(clo_alignment), False);
+}
+
+static void* hh_builtin_new(ThreadId tid, SizeT szB)
+{
+   return new_block(tid, szB, VG_(clo_alignment), False);
+}
+
+static void* hh_builtin_vec_new(ThreadId tid, SizeT szB)
+{
+   return new_block(tid, szB, VG_(clo_alignment), False);
+}
+
+#if HH_VG_AT_LEAST(3, 22)
+static void* hh_builtin_new_aligned(ThreadId tid, SizeT szB, SizeT alignB,
+                                    SizeT orig_alignB)
+{
+   return new_block(tid, szB, alignB, False);
+}
+
+static void* hh_builtin_vec_new_aligned(ThreadId tid, SizeT szB,
+                                        SizeT alignB, SizeT orig_alignB)
+{
+   return new_block(tid, szB, alignB, False);
+}
+
+static void* hh_memalign(ThreadId tid, SizeT alignB, SizeT orig_alignB,
+                         SizeT szB)
+{
+   return new_block(tid, szB, alignB, False);
+}
+#else
+static void* hh_builtin_new_aligned(ThreadId tid, SizeT szB, SizeT alignB)
+{
+   return new_block(tid, szB, alignB, False);
+}
+
+static void* hh_builtin_vec_new_aligned(ThreadId tid, SizeT szB,
+                                        SizeT alignB)
+{
+   return new_block(tid, szB, alignB, False);
+}
+
+static void* hh_memalign(ThreadId tid, SizeT alignB, SizeT szB)
+{
+   return new_block(tid, szB, alignB, False);
+}
+#endif
+
+static void* hh_calloc(ThreadId tid, SizeT n_elems, SizeT elem_szB)
+{
+   /* The preload already returns NULL on overflow; checked again here
+      because a wrapped product would be a wrong, small block. */
+   if (elem_szB != 0 && n_elems > ((SizeT)-1) / elem_szB)
+      return NULL;
+   return new_block(tid, n_elems * elem_szB, VG_(clo_alignment), True);
+}
+
+static void hh_free(ThreadId tid, void* p)
+{
+   free_block(tid, p, "free");
+}
+
+static void hh_builtin_delete(ThreadId tid, void* p)
+{
+   free_block(tid, p, "operator delete");
+}
+
+static void hh_builtin_delete_aligned(ThreadId tid, void* p, SizeT alignB)
+{
+   free_block(tid, p, "operator delete");
+}
+
+static void hh_builtin_vec_delete(ThreadId tid, void* p)
+{
+   free_block(tid, p, "operator delete[]");
+}
+
+static void hh_builtin_vec_delete_aligned(ThreadId tid, void* p,
+                                          SizeT alignB)
+{
+   free_block(tid, p, "operator delete[]");
+}
+
+static void* hh_realloc(ThreadId tid, void* p_old, SizeT new_szB)
+{
+   if (p_old == NULL)
+      return hh_malloc(tid, new_szB);
+   if (new_szB == 0) {
+#if HH_VG_AT_LEAST(3, 21)
+      if (!VG_(clo_realloc_zero_bytes_frees))
+         return resize_block(tid, p_old, 1);
+#endif
+      hh_free(tid, p_old);
+      return NULL;
+   }
+   return resize_block(tid, p_old, new_szB);
+}
+
+static SizeT hh_malloc_usable_size(ThreadId tid, void* p)
+{
+   Block* bk = hh_block_containing((Addr)p);
+   return bk != NULL ? bk->req_szB : 0;
+}
+
+void hh_register_malloc_replacement(void)
+{
+   VG_(needs_malloc_replacement)(hh_malloc,
+                                 hh_builtin_new,
+                                 hh_builtin_new_aligned,
+                                 hh_builtin_vec_new,
+                                 hh_builtin_vec_new_aligned,
+                                 hh_memalign,
+                                 hh_calloc,
+                                 hh_free,
+                                 hh_builtin_delete,
+                                 hh_builtin_delete_aligned,
+                                 hh_builtin_vec_delete,
+                                 hh_builtin_vec_delete_aligned,
+                                 hh_realloc,
+                                 hh_malloc_usable_size,
+                                 0 /* no redzone */);
+}
+
+/* Part of the summary: bad frees are the client's bugs, worth a line. */
+void hh_alloc_report_counts(void)
+{
+   if (n_bad_frees > 0)
+      VG_(umsg)("Bad frees: %'llu (ignored)\n", n_bad_frees);
+   if (n_bad_reallocs > 0)
+      VG_(umsg)("Bad reallocs: %'llu (returned NULL)\n", n_bad_reallocs);
+}

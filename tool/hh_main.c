@@ -1,0 +1,83 @@
+/*--------------------------------------------------------------------*/
+/*--- heaphunt: a heap profiler for unmodified binaries  hh_main.c ---*/
+/*--------------------------------------------------------------------*/
+
+/* heaphunt finds heap "ghosts": blocks that leak, pile up at the peak,
+   live far longer than they are used or are copied for nothing.  It
+   replaces the client's allocator (hh_alloc.c), counts every guest
+   instruction and every access into a live block (hh_instrument.c,
+   hh_access.c), keeps per-site totals and the exact global peak
+   (hh_sites.c), and at exit writes a DHAT-format profile and a summary
+   (hh_output.c).  See hh_tool.h for the map of files.
+
+   This file registers the tool with the core and runs start-up and
+   shut-down. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_tooliface.h"
+
+#include "hh_tool.h"
+
+static void hh_post_clo_init(void)
+{
+   hh_track_syscall_accesses();
+}
+
+static void retire_live_block(Block* bk)
+{
+   hh_site_retire_block(bk, False /*still live at exit*/);
+}
+
+static void hh_fini(Int exit_status)
+{
+   /* Blocks still live at exit contribute their lifetimes, accesses and
+      histograms too. */
+   hh_blocks_for_each(retire_live_block);
+
+   HChar* path = NULL;
+   Bool written = hh_write_profile("--heaphunt-out-file", hh_clo_out_file,
+                                   &path);
+   hh_print_summary();
+   hh_alloc_report_counts();
+   if (written && VG_(clo_verbosity) > 0) {
+      VG_(umsg)("\n");
+      VG_(umsg)("Profile: %s\n", path);
+      VG_(umsg)("To view it, open Valgrind's dh_view.html in a web "
+                "browser and load the file.\n");
+   }
+   if (path != NULL)
+      VG_(free)(path);
+
+   /* A lost profile must not look like success to a script. */
+   if (!written && exit_status == 0)
+      VG_(exit)(1);
+}
+
+static void hh_pre_clo_init(void)
+{
+   VG_(details_name)            ("heaphunt");
+   VG_(details_version)         (HEAPHUNT_VERSION);
+   VG_(details_description)     ("a heap profiler for memory ghosts");
+   VG_(details_copyright_author)("Copyright (C) the heaphunt developers; "
+                                 "GNU GPL'd.");
+   VG_(details_bug_reports_to)  ("the heaphunt issue tracker");
+
+   VG_(basic_tool_funcs)(hh_post_clo_init, hh_instrument, hh_fini);
+   VG_(needs_libc_freeres)();
+   VG_(needs_cxx_freeres)();
+   VG_(needs_command_line_options)(hh_process_cmd_line_option,
+                                   hh_print_usage, hh_print_debug_usage);
+   VG_(needs_client_requests)(hh_handle_client_request);
+   hh_register_malloc_replacement();
+
+   hh_blocks_init();
+   hh_sites_init();
+}
+
+VG_DETERMINE_INTERFACE_VERSION(hh_pre_clo_init)

@@ -1,0 +1,287 @@
+/*--------------------------------------------------------------------*/
+/*--- heaphunt: the profile file and the summary     hh_output.c ---*/
+/*--------------------------------------------------------------------*/
+
+/* Writes the profile in DHAT's JSON format (file version 2, heap mode)
+   with every key dh_view.html reads, plus heaphunt's extra keys
+   (documented in docs/json-format.md):
+     hhVersion    heaphunt's version
+     hhHistLimit  the largest block size that gets an access histogram
+     hhTotals     the summary numbers, so readers need not add up sites
+
+   Frames are described as DHAT describes them ("0xADDR: fn (file:line)"
+   or "0xADDR: fn (in /path/obj)", inlined calls expanded), deduplicated
+   into a frame table whose entry 0 is "[root]".
+
+   The file is written under a temporary name in the same directory and
+   renamed over the final name only when every byte was written, so a
+   reader never sees half a profile: a crash, a full disk or a killed
+   process leaves either the previous file or none. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_clientstate.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_wordfm.h"
+#include "pub_tool_xarray.h"
+
+#include "hh_tool.h"
+
+/* Blocks that live less than this many instructions are "short-lived"
+   in dh_view; DHAT writes the same constant. */
+#define HH_SHORT_LIVED_INSTRS 500
+
+/* The largest count a histogram entry may show: dh_view rejects more. */
+#define HH_HISTOGRAM_COUNT_MAX 0xFFFF
+
+//------------------------------------------------------------//
+//--- The frame table                                      ---//
+//------------------------------------------------------------//
+
+static WordFM* frame_numbers = NULL;   // HChar* description -> index
+static XArray* frames_in_order = NULL; // HChar*, by index
+
+static Word cmp_strings(UWord a, UWord b)
+{
+   return VG_(strcmp)((const HChar*)a, (const HChar*)b);
+}
+
+static void frame_table_init(void)
+{
+   frame_numbers   = VG_(newFM)(VG_(malloc), "hh.out.frames", VG_(free),
+                                cmp_strings);
+   frames_in_order = VG_(newXA)(VG_(malloc), "hh.out.frame_list", VG_(free),
+                                sizeof(HChar*));
+   HChar* root = VG_(strdup)("hh.out.root", "[root]");
+   VG_(addToFM)(frame_numbers, (UWord)root, 0);
+   VG_(addToXA)(frames_in_order, &root);
+}
+
+static UWord frame_number(const HChar* description)
+{
+   UWord key = 0, index = 0;
+   if (VG_(lookupFM)(frame_numbers, &key, &index, (UWord)description))
+      return index;
+   HChar* copy = VG_(strdup)("hh.out.frame", description);
+   index = (UWord)VG_(sizeXA)(frames_in_order);
+   VG_(addToFM)(frame_numbers, (UWord)copy, index);
+   VG_(addToXA)(frames_in_order, &copy);
+   return index;
+}
+
+static void free_frame_string(UWord s)
+{
+   VG_(free)((HChar*)s);
+}
+
+static void frame_table_free(void)
+{
+   VG_(deleteFM)(frame_numbers, free_frame_string, NULL);
+   VG_(deleteXA)(frames_in_order);
+   frame_numbers = NULL;
+   frames_in_order = NULL;
+}
+
+//------------------------------------------------------------//
+//--- Sites                                                ---//
+//------------------------------------------------------------//
+
+static void write_site_frames(JsonOut* out, const Site* s)
+{
+   Bool first = True;
+   hh_json_raw(out, "  ,\"fs\":");
+   for (UInt i = 0; i < s->n_ips; i++) {
+      InlIPCursor* cursor = VG_(new_IIPC)(s->epoch, s->ips[i]);
+      do {
+         const HChar* description = VG_(describe_IP)(s->epoch, s->ips[i],
+                                                     cursor);
+         hh_json_printf(out, "%c%lu", first ? '[' : ',',
+                        frame_number(description));
+         first = False;
+      } while (VG_(next_IIPC)(cursor));
+      VG_(delete_IIPC)(cursor);
+   }
+   tl_assert(!first);   // a site always has a frame
+   hh_json_raw(out, "]\n");
+}
+
+/* DHAT's run-length encoding: a run of N > 1 equal values M is written
+   "-N,M", a single value as "M". */
+static void write_histogram(JsonOut* out, const UInt* histo, SizeT n)
+{
+   hh_json_raw(out, "  ,\"acc\":[");
+   Bool  first = True;
+   SizeT i = 0;
+   while (i < n) {
+      UInt  value = histo[i] > HH_HISTOGRAM_COUNT_MAX
+                       ? HH_HISTOGRAM_COUNT_MAX : histo[i];
+      SizeT run = 1;
+      while (i + run < n) {
+         UInt next = histo[i + run] > HH_HISTOGRAM_COUNT_MAX
+                        ? HH_HISTOGRAM_COUNT_MAX : histo[i + run];
+         if (next != value)
+            break;
+         run++;
+      }
+      if (!first)
+         hh_json_raw(out, ",");
+      if (run == 1)
+         hh_json_printf(out, "%u", value);
+      else
+         hh_json_printf(out, "-%lu,%u", run, value);
+      first = False;
+      i += run;
+   }
+   hh_json_raw(out, "]\n");
+}
+
+static void write_site(JsonOut* out, const Site* s, Bool first)
+{
+   hh_json_printf(out, " %c{\"tb\":%llu,\"tbk\":%llu\n", first ? '[' : ',',
+                  s->total_bytes, s->total_blocks);
+   hh_json_printf(out, "  ,\"tl\":%llu\n", s->total_lifetimes_instrs);
+   hh_json_printf(out, "  ,\"mb\":%llu,\"mbk\":%llu\n",
+                  s->max_bytes, s->max_blocks);
+   hh_json_printf(out, "  ,\"gb\":%llu,\"gbk\":%llu\n",
+                  hh_site_gb(s), hh_site_gbk(s));
+   hh_json_printf(out, "  ,\"eb\":%llu,\"ebk\":%llu\n",
+                  s->live_bytes, s->live_blocks);
+   hh_json_printf(out, "  ,\"rb\":%llu,\"wb\":%llu\n",
+                  s->reads_bytes, s->writes_bytes);
+   if (s->histo_state == HistoExactly && s->histo != NULL)
+      write_histogram(out, s->histo, s->histo_szB);
+   write_site_frames(out, s);
+   hh_json_raw(out, "  }\n");
+}
+
+//------------------------------------------------------------//
+//--- The whole file                                       ---//
+//------------------------------------------------------------//
+
+static void write_command(JsonOut* out)
+{
+   /* One string: the executable and its arguments, space separated,
+      as DHAT writes it. */
+   SizeT len = VG_(strlen)(VG_(args_the_exename)) + 1;
+   Word  n_args = VG_(sizeXA)(VG_(args_for_client));
+   for (Word i = 0; i < n_args; i++)
+      len += 1 + VG_(strlen)(*(HChar**)VG_(indexXA)(VG_(args_for_client), i));
+   HChar* cmd = VG_(malloc)("hh.out.cmd", len);
+   VG_(strcpy)(cmd, VG_(args_the_exename));
+   for (Word i = 0; i < n_args; i++) {
+      VG_(strcat)(cmd, " ");
+      VG_(strcat)(cmd, *(HChar**)VG_(indexXA)(VG_(args_for_client), i));
+   }
+   hh_json_raw(out, ",\"cmd\":");
+   hh_json_string(out, cmd);
+   hh_json_raw(out, "\n");
+   VG_(free)(cmd);
+}
+
+static void write_profile_body(JsonOut* out)
+{
+   hh_json_raw(out, "{\"dhatFileVersion\":2\n");
+   hh_json_raw(out, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n");
+   hh_json_raw(out, ",\"bklt\":true,\"bkacc\":true\n");
+   hh_json_raw(out, ",\"tu\":\"instrs\",\"Mtu\":\"Minstr\"\n");
+   hh_json_printf(out, ",\"tuth\":%d\n", HH_SHORT_LIVED_INSTRS);
+   write_command(out);
+   hh_json_printf(out, ",\"pid\":%d\n", VG_(getpid)());
+   hh_json_printf(out, ",\"te\":%llu\n", hh_clock_instrs);
+   hh_json_printf(out, ",\"tg\":%llu\n", hh_peak_instrs);
+
+   hh_json_raw(out, ",\"hhVersion\":");
+   hh_json_string(out, HEAPHUNT_VERSION);
+   hh_json_printf(out, "\n,\"hhHistLimit\":%lu\n", hh_clo_histogram_max);
+   hh_json_printf(out, ",\"hhTotals\":{\"tb\":%llu,\"tbk\":%llu"
+                  ",\"gb\":%llu,\"gbk\":%llu,\"eb\":%llu,\"ebk\":%llu"
+                  ",\"rb\":%llu,\"wb\":%llu}\n",
+                  hh_total_bytes, hh_total_blocks,
+                  hh_peak_bytes, hh_peak_blocks,
+                  hh_live_bytes, hh_live_blocks,
+                  hh_reads_bytes, hh_writes_bytes);
+
+   hh_json_raw(out, ",\"pps\":\n");
+   UWord n_sites = hh_sites_count();
+   for (UWord i = 0; i < n_sites; i++)
+      write_site(out, hh_site_at(i), i == 0);
+   if (n_sites == 0)
+      hh_json_raw(out, " [\n");
+   hh_json_raw(out, " ]\n");
+
+   hh_json_raw(out, ",\"ftbl\":\n");
+   Word n_frames = VG_(sizeXA)(frames_in_order);
+   for (Word i = 0; i < n_frames; i++) {
+      hh_json_raw(out, i == 0 ? " [" : " ,");
+      hh_json_string(out, *(HChar**)VG_(indexXA)(frames_in_order, i));
+      hh_json_raw(out, "\n");
+   }
+   hh_json_raw(out, " ]\n}\n");
+}
+
+Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
+                      HChar** path_out)
+{
+   /* Expanded now, not at start-up, so that a forked child's %p is its
+      own pid. */
+   HChar* path = VG_(expand_file_name)(option_name, path_template);
+   SizeT  tmp_len = VG_(strlen)(path) + 32;
+   HChar* tmp_path = VG_(malloc)("hh.out.tmp", tmp_len);
+   VG_(snprintf)(tmp_path, (Int)tmp_len, "%s.tmp-%d", path, VG_(getpid)());
+
+   UWord    err = 0;
+   JsonOut* out = hh_json_open(tmp_path, &err);
+   if (out == NULL) {
+      VG_(umsg)("heaphunt: error: cannot create the profile '%s': %s.\n",
+                tmp_path, hh_errno_text(err));
+      VG_(umsg)("heaphunt: choose a writable location with "
+                "--heaphunt-out-file=PATH.\n");
+      VG_(free)(tmp_path);
+      *path_out = path;
+      return False;
+   }
+
+   frame_table_init();
+   write_profile_body(out);
+   frame_table_free();
+
+   Bool ok = hh_json_close(out);
+   if (ok && VG_(rename)(tmp_path, path) != 0) {
+      VG_(umsg)("heaphunt: error: cannot rename '%s' to '%s'.\n",
+                tmp_path, path);
+      ok = False;
+   } else if (!ok) {
+      VG_(umsg)("heaphunt: error: writing '%s' failed (disk full?); "
+                "no profile was written.\n", tmp_path);
+   }
+   if (!ok)
+      VG_(unlink)(tmp_path);
+
+   VG_(free)(tmp_path);
+   *path_out = path;
+   return ok;
+}
+
+//------------------------------------------------------------//
+//--- The stderr summary                                   ---//
+//------------------------------------------------------------//
+
+void hh_print_summary(void)
+{
+   if (VG_(clo_verbosity) == 0)
+      return;
+   VG_(umsg)("Total:     %'llu bytes in %'llu blocks\n",
+             hh_total_bytes, hh_total_blocks);
+   VG_(umsg)("At t-gmax: %'llu bytes in %'llu blocks\n",
+             hh_peak_bytes, hh_peak_blocks);
+   VG_(umsg)("At t-end:  %'llu bytes in %'llu blocks\n",
+             hh_live_bytes, hh_live_blocks);
+   VG_(umsg)("Reads:     %'llu bytes\n", hh_reads_bytes);
+   VG_(umsg)("Writes:    %'llu bytes\n", hh_writes_bytes);
+}

@@ -1,0 +1,342 @@
+/*--------------------------------------------------------------------*/
+/*--- heaphunt: allocation sites and the global peak  hh_sites.c ---*/
+/*--------------------------------------------------------------------*/
+
+/* An allocation site ("program point" in DHAT's words) is the stack of
+   --num-callers frames that called malloc, with heaphunt's own
+   replacement frames removed.  Two stacks that differ only in those
+   frames (malloc vs calloc called from one line) are one site: DHAT
+   writes them as two entries with the same frames, which its viewer
+   rejects ("repeated location").
+
+   Each site accumulates what DHAT's output needs: totals, live counts,
+   the site's own maximum, its counts at the global peak (t-gmax),
+   lifetimes, reads, writes and the per-offset histogram.
+
+   The global peak is found without walking the sites.  Every time the
+   live byte count reaches a new maximum (>=, so the latest of equal
+   peaks wins, as in DHAT) hh_peak_seq is bumped.  A site's counts at
+   the peak are its counts just before its first change after the peak;
+   so before any change a site whose peak_seq is stale copies its live
+   counts into peak_* and catches up.  A site that has not changed since
+   the peak has live == at-peak.  O(1) per event, where DHAT walks every
+   site on each free at a peak.
+
+   Lookups: an exact hash table from ExeContext (by its unique number)
+   to site, filled on first sight; behind it a WordFM keyed by the
+   trimmed frame list, consulted only for new ExeContexts. */
+
+#include "pub_tool_basics.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_execontext.h"
+#include "pub_tool_hashtable.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_wordfm.h"
+#include "pub_tool_xarray.h"
+
+#include "hh_tool.h"
+
+//------------------------------------------------------------//
+//--- Global counters                                      ---//
+//------------------------------------------------------------//
+
+ULong hh_total_blocks = 0, hh_total_bytes = 0;
+ULong hh_live_blocks  = 0, hh_live_bytes  = 0;
+ULong hh_peak_blocks  = 0, hh_peak_bytes  = 0, hh_peak_instrs = 0;
+ULong hh_reads_bytes  = 0, hh_writes_bytes = 0;
+ULong hh_peak_seq     = 0;
+
+//------------------------------------------------------------//
+//--- Site tables                                          ---//
+//------------------------------------------------------------//
+
+/* Node of the ExeContext -> Site hash table (layout required by
+   pub_tool_hashtable.h: next, then key). */
+typedef struct _EcSiteNode {
+   struct _EcSiteNode* next;
+   UWord               ecu;   // VG_(get_ECU_from_ExeContext)
+   Site*               site;
+} EcSiteNode;
+
+static VgHashTable* site_by_ecu   = NULL;
+static WordFM*      site_by_ips   = NULL;  // Site* (as key) -> unused
+static XArray*      sites_in_order = NULL; // Site*, creation order
+
+static Word cmp_sites_by_ips(UWord a, UWord b)
+{
+   const Site* s1 = (const Site*)a;
+   const Site* s2 = (const Site*)b;
+   UInt n = s1->n_ips < s2->n_ips ? s1->n_ips : s2->n_ips;
+   for (UInt i = 0; i < n; i++) {
+      if (s1->ips[i] < s2->ips[i]) return -1;
+      if (s1->ips[i] > s2->ips[i]) return 1;
+   }
+   if (s1->n_ips < s2->n_ips) return -1;
+   if (s1->n_ips > s2->n_ips) return 1;
+   return 0;
+}
+
+void hh_sites_init(void)
+{
+   site_by_ecu    = VG_(HT_construct)("hh.sites.by_ecu");
+   site_by_ips    = VG_(newFM)(VG_(malloc), "hh.sites.by_ips", VG_(free),
+                               cmp_sites_by_ips);
+   sites_in_order = VG_(newXA)(VG_(malloc), "hh.sites.order", VG_(free),
+                               sizeof(Site*));
+}
+
+UWord hh_sites_count(void)
+{
+   return (UWord)VG_(sizeXA)(sites_in_order);
+}
+
+Site* hh_site_at(UWord i)
+{
+   return *(Site**)VG_(indexXA)(sites_in_order, (Word)i);
+}
+
+//------------------------------------------------------------//
+//--- Frame lists                                          ---//
+//------------------------------------------------------------//
+
+typedef struct {
+   Addr* ips;
+   UInt  n_ips;
+   UInt  cap;
+} IpCollector;
+
+static void collect_ip(UInt n, DiEpoch ep, Addr ip, void* opaque)
+{
+   IpCollector* c = (IpCollector*)opaque;
+   if (c->n_ips < c->cap)
+      c->ips[c->n_ips++] = ip;
+}
+
+/* True if ip lies in heaphunt's preload object, i.e. in the malloc
+   replacement itself: a frame the user never wants to see. */
+static Bool is_replacement_frame(DiEpoch ep, Addr ip)
+{
+   DebugInfo* di = VG_(find_DebugInfo)(ep, ip);
+   if (di == NULL)
+      return False;
+   const HChar* obj = VG_(DebugInfo_get_filename)(di);
+   return obj != NULL && VG_(strstr)(obj, "vgpreload_heaphunt") != NULL;
+}
+
+/* The EC's frames minus the leading replacement frames.  Never empty:
+   if every frame is a replacement frame, the innermost one is kept. */
+static void trimmed_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
+{
+   UInt cap = (UInt)VG_(get_ExeContext_n_ips)(ec);
+   tl_assert(cap > 0);
+   IpCollector c = { VG_(malloc)("hh.sites.ips", cap * sizeof(Addr)), 0, cap };
+   /* At least one frame: apply_ExeContext stops below main, but never
+      before the innermost frame. */
+   VG_(apply_ExeContext)(collect_ip, &c, ec);
+   tl_assert(c.n_ips > 0);
+
+   DiEpoch ep = VG_(get_ExeContext_epoch)(ec);
+   UInt skip = 0;
+   while (skip < c.n_ips && is_replacement_frame(ep, c.ips[skip]))
+      skip++;
+   if (skip == c.n_ips && skip > 0)
+      skip = c.n_ips - 1;
+   for (UInt i = skip; i < c.n_ips; i++)
+      c.ips[i - skip] = c.ips[i];
+   *ips_out = c.ips;
+   *n_out = c.n_ips - skip;
+}
+
+static Site* new_site(Addr* ips, UInt n_ips, DiEpoch ep)
+{
+   Site* s = VG_(calloc)("hh.sites.site", 1, sizeof(Site));
+   s->ips         = ips;
+   s->n_ips       = n_ips;
+   s->epoch       = ep;
+   s->peak_seq    = hh_peak_seq;
+   s->histo_state = HistoUnknown;
+   return s;
+}
+
+Site* hh_site_for_ec(ExeContext* ec)
+{
+   UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
+   EcSiteNode* node = VG_(HT_lookup)(site_by_ecu, ecu);
+   if (LIKELY(node != NULL))
+      return node->site;
+
+   Addr* ips;
+   UInt  n_ips;
+   trimmed_frames(ec, &ips, &n_ips);
+   tl_assert(n_ips > 0);
+
+   Site  probe;
+   probe.ips   = ips;
+   probe.n_ips = n_ips;
+   UWord found_key = 0, found_val = 0;
+   Site* site;
+   if (VG_(lookupFM)(site_by_ips, &found_key, &found_val, (UWord)&probe)) {
+      site = (Site*)found_key;
+      VG_(free)(ips);
+   } else {
+      site = new_site(ips, n_ips, VG_(get_ExeContext_epoch)(ec));
+      VG_(addToFM)(site_by_ips, (UWord)site, 0);
+      VG_(addToXA)(sites_in_order, &site);
+   }
+
+   node = VG_(malloc)("hh.sites.node", sizeof(EcSiteNode));
+   node->ecu  = ecu;
+   node->site = site;
+   VG_(HT_add_node)(site_by_ecu, node);
+   return site;
+}
+
+//------------------------------------------------------------//
+//--- Counting: allocation, free, resize, peak             ---//
+//------------------------------------------------------------//
+
+/* Call before any change to a site's live counts: if a peak happened
+   since the site last changed, its counts now are its counts then. */
+static inline void capture_peak_counts(Site* s)
+{
+   if (s->peak_seq != hh_peak_seq) {
+      s->peak_blocks = s->live_blocks;
+      s->peak_bytes  = s->live_bytes;
+      s->peak_seq    = hh_peak_seq;
+   }
+}
+
+/* Call after an increase (or a same-size realloc): >= so that of
+   several equal peaks the latest is recorded, as DHAT does. */
+static inline void note_possible_peak(void)
+{
+   if (hh_live_bytes >= hh_peak_bytes) {
+      hh_peak_seq++;
+      hh_peak_bytes  = hh_live_bytes;
+      hh_peak_blocks = hh_live_blocks;
+      hh_peak_instrs = hh_clock_instrs;
+   }
+}
+
+static inline void note_site_max(Site* s)
+{
+   if (s->live_bytes > s->max_bytes) {
+      s->max_bytes  = s->live_bytes;
+      s->max_blocks = s->live_blocks;
+   }
+}
+
+void hh_site_note_alloc(Site* s, SizeT szB)
+{
+   capture_peak_counts(s);
+   hh_total_blocks++;
+   hh_total_bytes += szB;
+   hh_live_blocks++;
+   hh_live_bytes += szB;
+   s->total_blocks++;
+   s->total_bytes += szB;
+   s->live_blocks++;
+   s->live_bytes += szB;
+   note_site_max(s);
+   note_possible_peak();
+}
+
+void hh_site_note_free(Site* s, SizeT szB)
+{
+   capture_peak_counts(s);
+   tl_assert(hh_live_blocks >= 1 && hh_live_bytes >= szB);
+   tl_assert(s->live_blocks >= 1 && s->live_bytes >= szB);
+   hh_live_blocks--;
+   hh_live_bytes -= szB;
+   s->live_blocks--;
+   s->live_bytes -= szB;
+   s->freed_blocks++;
+}
+
+/* realloc: counted as DHAT does, as one more allocated block of the new
+   size (in the totals) whose live size replaces the old one. */
+void hh_site_note_resize(Site* s, SizeT old_szB, SizeT new_szB)
+{
+   capture_peak_counts(s);
+   tl_assert(s->live_bytes >= old_szB && hh_live_bytes >= old_szB);
+   hh_total_blocks++;
+   hh_total_bytes += new_szB;
+   s->total_blocks++;
+   s->total_bytes += new_szB;
+   hh_live_bytes = hh_live_bytes - old_szB + new_szB;
+   s->live_bytes = s->live_bytes - old_szB + new_szB;
+   if (new_szB >= old_szB) {
+      note_site_max(s);
+      note_possible_peak();
+   }
+}
+
+ULong hh_site_gb(const Site* s)
+{
+   return s->peak_seq == hh_peak_seq ? s->peak_bytes : s->live_bytes;
+}
+
+ULong hh_site_gbk(const Site* s)
+{
+   return s->peak_seq == hh_peak_seq ? s->peak_blocks : s->live_blocks;
+}
+
+//------------------------------------------------------------//
+//--- Retiring blocks                                      ---//
+//------------------------------------------------------------//
+
+/* DHAT's histogram rule: the site's histogram is the sum of its
+   retired blocks' histograms while all of them had one size; the first
+   retired block decides whether there is one at all. */
+static void fold_histogram(Site* s, const Block* bk)
+{
+   switch (s->histo_state) {
+   case HistoUnknown:
+      s->histo_state = HistoExactly;
+      s->histo_szB = bk->req_szB;
+      if (bk->histo != NULL)
+         s->histo = VG_(calloc)("hh.sites.histo", bk->req_szB, sizeof(UInt));
+      break;
+   case HistoExactly:
+      if (bk->req_szB != s->histo_szB) {
+         s->histo_state = HistoMixed;
+         s->histo_szB = 0;
+         if (s->histo != NULL) {
+            VG_(free)(s->histo);
+            s->histo = NULL;
+         }
+      }
+      break;
+   case HistoMixed:
+      break;
+   }
+
+   if (s->histo_state == HistoExactly && s->histo != NULL && bk->histo != NULL) {
+      tl_assert(s->histo_szB == bk->req_szB);
+      for (SizeT i = 0; i < s->histo_szB; i++) {
+         /* Saturate instead of wrapping: the writer caps at 0xFFFF. */
+         UInt sum = s->histo[i] + bk->histo[i];
+         s->histo[i] = sum < s->histo[i] ? 0xFFFFFFFFU : sum;
+      }
+   }
+}
+
+void hh_site_retire_block(Block* bk, Bool because_freed)
+{
+   Site* s = bk->site;
+   tl_assert(s != NULL);
+   if (because_freed)
+      hh_site_note_free(s, bk->req_szB);
+
+   tl_assert(bk->t_alloc_instrs <= hh_clock_instrs);
+   s->total_lifetimes_instrs += hh_clock_instrs - bk->t_alloc_instrs;
+   s->reads_bytes  += bk->reads_bytes;
+   s->writes_bytes += bk->writes_bytes;
+   hh_reads_bytes  += bk->reads_bytes;
+   hh_writes_bytes += bk->writes_bytes;
+   fold_histogram(s, bk);
+}
