@@ -24,6 +24,14 @@
 
 #include "hh_tool.h"
 
+/* The core reads inlined-call debug info by default only for the tools
+   it names (memcheck, helgrind, drd, massif, dhat), and the setting is
+   not in the tool API.  heaphunt wants DHAT's stacks, inlined frames
+   included, so it sets the same default before options are parsed;
+   --read-inline-info=no still overrides it.  The variable has had this
+   name and meaning in every release we support (3.19 to 3.24). */
+extern Bool VG_(clo_read_inline_info);
+
 static void hh_post_clo_init(void)
 {
    hh_track_syscall_accesses();
@@ -67,6 +75,8 @@ static void hh_pre_clo_init(void)
    VG_(details_copyright_author)("Copyright (C) the heaphunt developers; "
                                  "GNU GPL'd.");
    VG_(details_bug_reports_to)  ("the heaphunt issue tracker");
+
+   VG_(clo_read_inline_info) = True;
 
    VG_(basic_tool_funcs)(hh_post_clo_init, hh_instrument, hh_fini);
    VG_(needs_libc_freeres)();
