@@ -1,0 +1,428 @@
+"""Helpers for heaphunt's test suite: build test programs, run them under
+heaphunt and under DHAT, and read back what each tool reported.
+
+Everything here is plain functions and small dataclasses; pytest fixtures
+live in conftest.py and only wire these together.
+
+How a run works: a command is run as `<runner> --tool=<tool> --<tool>-out-file=F
+<argv>` in a fresh directory, with one fixed environment (`fixed_env()`) so
+that heaphunt and DHAT see exactly the same client environment: an
+interpreter allocates per environment variable, and Python hashes strings
+with a seed taken from PYTHONHASHSEED.  The profile (JSON) and the summary
+that the tool prints on stderr are both parsed into `ToolRun`.
+
+Expectations live in the test programs themselves (tests/programs/*.c,
+*.cpp), in the header comment, in the shape of the tool's own summary plus
+per-site lines; `parse_expectations()` reads them.  See
+tests/programs/README.md for the format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any, Iterable
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+TESTS_DIR = REPO_DIR / "tests"
+PROGRAMS_DIR = TESTS_DIR / "programs"
+BUILD_DIR = REPO_DIR / "build" / "tests"
+ARTIFACTS_DIR = REPO_DIR / "build" / "test-artifacts"
+
+# The five numbers both tools print at exit and put in the profile.
+SUMMARY_FIELDS = ("tb", "tbk", "gb", "gbk", "eb", "ebk", "rb", "wb")
+
+# Per-site numbers whose meaning is the same in DHAT and heaphunt.  Not mb/mbk:
+# heaphunt defines them as the site's own maximum, DHAT only updates them when
+# the site sets a new global peak.
+SITE_FIELDS_SHARED_WITH_DHAT = ("tb", "tbk", "gb", "gbk", "eb", "ebk", "rb", "wb", "tl")
+
+# A frame string as DHAT writes it, checked against DHAT 3.19's own output:
+#   "0x109163: main (basic.c:2)"
+#   "0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so)"
+FRAME_SHAPE_RE = re.compile(r"^0x[0-9A-F]+: .+ \((in )?.+\)$")
+
+_FRAME_PARTS_RE = re.compile(r"^0x[0-9A-Fa-f]+: (?P<fn>.*) \((?:in )?(?P<where>[^()]*)\)$")
+
+# "==1234== Total:     1,000 bytes in 10 blocks"
+_PID_PREFIX_RE = re.compile(r"^==\d+== ?")
+_SUMMARY_LINE_RES = {
+    ("tb", "tbk"): re.compile(r"^Total:\s+([\d,]+) bytes in ([\d,]+) blocks$"),
+    ("gb", "gbk"): re.compile(r"^At t-gmax:\s+([\d,]+) bytes in ([\d,]+) blocks$"),
+    ("eb", "ebk"): re.compile(r"^At t-end:\s+([\d,]+) bytes in ([\d,]+) blocks$"),
+    ("rb",): re.compile(r"^Reads:\s+([\d,]+) bytes$"),
+    ("wb",): re.compile(r"^Writes:\s+([\d,]+) bytes$"),
+}
+
+
+class TestSetupError(Exception):
+    """Something the tests need is missing (a tool binary, a compiler)."""
+
+
+# --------------------------------------------------------------------------
+# Environment and runners
+# --------------------------------------------------------------------------
+
+def fixed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The one environment every client run gets, for both tools.
+
+    Built from scratch rather than copied from os.environ so that the
+    numbers of interpreted programs do not depend on the caller's shell.
+    """
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": os.environ.get("HOME", "/root"),
+        "LC_ALL": "C",
+        "LANG": "C",
+        "TZ": "UTC",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    if extra:
+        env.update(extra)
+    return env
+
+
+def heaphunt_runner() -> Path:
+    """`$HEAPHUNT_VG` if set, else the in-place runner of the build tree."""
+    override = os.environ.get("HEAPHUNT_VG")
+    runner = Path(override) if override else REPO_DIR / "vg-in-place"
+    if not runner.exists():
+        raise TestSetupError(
+            f"heaphunt runner {runner} does not exist: build the tool first "
+            "(./autogen.sh && ./configure && make) or set HEAPHUNT_VG")
+    return runner
+
+
+def dhat_runner() -> Path:
+    """The Valgrind that runs DHAT: `$DHAT_VG`, else heaphunt's runner (same
+    Valgrind core as heaphunt), else the installed valgrind."""
+    override = os.environ.get("DHAT_VG")
+    if override:
+        return Path(override)
+    try:
+        return heaphunt_runner()
+    except TestSetupError:
+        return Path("/usr/bin/valgrind")
+
+
+# --------------------------------------------------------------------------
+# Building test programs
+# --------------------------------------------------------------------------
+
+def program_source(name: str) -> Path:
+    for suffix in (".c", ".cpp"):
+        src = PROGRAMS_DIR / (name + suffix)
+        if src.exists():
+            return src
+    raise TestSetupError(f"no test program {name}.c or {name}.cpp in {PROGRAMS_DIR}")
+
+
+def all_program_names() -> list[str]:
+    return sorted(p.stem for p in PROGRAMS_DIR.iterdir()
+                  if p.suffix in (".c", ".cpp") and not p.name.startswith("."))
+
+
+def build_program(name: str) -> Path:
+    """Compile tests/programs/<name>.c|.cpp at -O0 -g into build/tests/.
+
+    Rebuilt only when the source or a header beside it is newer than the
+    binary, so reruns cost nothing.
+    """
+    src = program_source(name)
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    exe = BUILD_DIR / name
+    headers = list(PROGRAMS_DIR.glob("*.h"))
+    newest_input_mtime = max(p.stat().st_mtime for p in [src, *headers])
+    if exe.exists() and exe.stat().st_mtime >= newest_input_mtime:
+        return exe
+    if src.suffix == ".cpp":
+        cmd = ["g++", "-std=c++17"]
+    else:
+        cmd = ["gcc", "-std=gnu11"]
+    tmp_exe = exe.with_name(exe.name + ".tmp")
+    cmd += ["-O0", "-g", "-fno-omit-frame-pointer", "-fno-builtin", "-Wall",
+            "-I", str(PROGRAMS_DIR), "-o", str(tmp_exe), str(src), "-pthread"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise TestSetupError(f"compiling {src} failed:\n{' '.join(cmd)}\n{proc.stderr}")
+    os.replace(tmp_exe, exe)
+    return exe
+
+
+# --------------------------------------------------------------------------
+# Parsing what a tool reports
+# --------------------------------------------------------------------------
+
+def _int(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def parse_summary(stderr: str) -> dict[str, int]:
+    """The five summary lines of DHAT's (and heaphunt's) stderr, as numbers.
+
+    Raises ValueError naming the missing lines if any is absent.
+    """
+    found: dict[str, int] = {}
+    for raw in stderr.splitlines():
+        line = _PID_PREFIX_RE.sub("", raw).strip()
+        for keys, regex in _SUMMARY_LINE_RES.items():
+            m = regex.match(line)
+            if m:
+                for key, value in zip(keys, m.groups()):
+                    found[key] = _int(value)
+    missing = [k for k in SUMMARY_FIELDS if k not in found]
+    if missing:
+        raise ValueError(f"summary lines for {missing} not found in stderr:\n{stderr}")
+    return found
+
+
+def frame_function(frame: str) -> str:
+    """"0x1091A9: alloc_small (site.c:12)" -> "alloc_small";
+    "0x10A0: alloc_plain() (new_delete.cpp:20)" -> "alloc_plain"."""
+    m = _FRAME_PARTS_RE.match(frame)
+    fn = m.group("fn") if m else frame
+    return fn.split("(")[0].strip()
+
+
+def is_preload_frame(frame: str) -> bool:
+    """Frames inside a tool's preload (malloc, operator new...): DHAT shows
+    them, heaphunt hides them.  Both are dropped before comparing sites."""
+    return "vgpreload_" in frame
+
+
+def decode_acc(acc: list[int]) -> list[int]:
+    """Undo DHAT's run-length encoding: "-N,M" is N entries of value M."""
+    out: list[int] = []
+    i = 0
+    while i < len(acc):
+        if acc[i] < 0:
+            out.extend([acc[i + 1]] * -acc[i])
+            i += 2
+        else:
+            out.append(acc[i])
+            i += 1
+    return out
+
+
+@dataclasses.dataclass
+class Site:
+    """One program point ("pps" entry) with its frames resolved."""
+    numbers: dict[str, int]
+    frames: list[str]             # frame strings, preload frames removed
+    acc: list[int] | None         # decoded per-offset histogram, if any
+
+    @property
+    def function(self) -> str:
+        return frame_function(self.frames[0]) if self.frames else "[none]"
+
+
+@dataclasses.dataclass
+class ToolRun:
+    tool: str                     # "heaphunt" or "dhat"
+    argv: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    out_dir: Path                 # where the profile was written
+    profile_path: Path
+    profile: dict[str, Any] | None
+    summary: dict[str, int] | None
+
+    @property
+    def sites(self) -> list[Site]:
+        assert self.profile is not None, f"{self.tool} wrote no profile:\n{self.stderr}"
+        ftbl = self.profile["ftbl"]
+        sites = []
+        for pp in self.profile["pps"]:
+            frames = [ftbl[i] for i in pp["fs"]]
+            frames = [f for f in frames if not is_preload_frame(f)]
+            numbers = {k: v for k, v in pp.items() if isinstance(v, int)}
+            acc = decode_acc(pp["acc"]) if "acc" in pp else None
+            sites.append(Site(numbers, frames, acc))
+        return sites
+
+    def sites_by_function(self) -> dict[str, dict[str, int]]:
+        """Per-site numbers summed over every pp whose first (non-preload)
+        frame is in the same function."""
+        return _sum_sites(self.sites, lambda s: s.function)
+
+    def sites_by_stack(self) -> dict[tuple[str, ...], dict[str, int]]:
+        """Per-site numbers keyed by the full frame list (preload frames
+        removed), summed where two pps have the same list."""
+        return _sum_sites(self.sites, lambda s: tuple(s.frames))
+
+    def site_acc(self, function: str) -> list[int] | None:
+        matches = [s for s in self.sites if s.function == function]
+        assert len(matches) == 1, (
+            f"{self.tool}: expected one site in {function}, got {len(matches)}")
+        return matches[0].acc
+
+    def describe(self) -> str:
+        return (f"{self.tool} run of {' '.join(self.argv)} (exit {self.returncode}),"
+                f" profile {self.profile_path}\n--- stderr ---\n{self.stderr}")
+
+
+def _sum_sites(sites: Iterable[Site], key) -> dict:
+    out: dict = {}
+    for site in sites:
+        acc = out.setdefault(key(site), {f: 0 for f in SITE_FIELDS_SHARED_WITH_DHAT})
+        for field in SITE_FIELDS_SHARED_WITH_DHAT:
+            acc[field] += site.numbers.get(field, 0)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Running a tool
+# --------------------------------------------------------------------------
+
+def run_tool(tool: str, argv: list[str], out_dir: Path, *,
+             extra_options: list[str] | None = None,
+             env: dict[str, str] | None = None,
+             stdin_path: Path | None = None,
+             timeout_s: float = 600) -> ToolRun:
+    """Run argv under `tool` ("heaphunt" or "dhat") in out_dir.
+
+    The profile goes to out_dir/<tool>.json.  A missing or unparsable profile
+    or summary is recorded as None, not raised, so that tests about those
+    failures can look at them.
+    """
+    if tool == "heaphunt":
+        runner = heaphunt_runner()
+        out_option = "--heaphunt-out-file"
+    elif tool == "dhat":
+        runner = dhat_runner()
+        out_option = "--dhat-out-file"
+    else:
+        raise ValueError(f"unknown tool {tool!r}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile_path = out_dir / f"{tool}.json"
+    cmd = [str(runner), f"--tool={tool}", f"{out_option}={profile_path}",
+           *(extra_options or []), *argv]
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        proc = subprocess.run(cmd, cwd=out_dir, env=env or fixed_env(),
+                              stdin=stdin, capture_output=True, timeout=timeout_s)
+    finally:
+        if stdin_path:
+            stdin.close()
+    stdout = proc.stdout.decode("utf-8", "replace")
+    stderr = proc.stderr.decode("utf-8", "replace")
+    profile = None
+    if profile_path.exists():
+        try:
+            with open(profile_path) as f:
+                profile = json.load(f)
+        except ValueError:
+            profile = None
+    try:
+        summary = parse_summary(stderr)
+    except ValueError:
+        summary = None
+    return ToolRun(tool, argv, proc.returncode, stdout, stderr, out_dir,
+                   profile_path, profile, summary)
+
+
+def json_totals(run: ToolRun) -> dict[str, int]:
+    """The global numbers from a profile: heaphunt's "hhTotals"."""
+    assert run.profile is not None, run.describe()
+    return {k: run.profile["hhTotals"][k] for k in SUMMARY_FIELDS}
+
+
+def pps_totals(run: ToolRun) -> dict[str, int]:
+    """Global numbers recomputed from the per-site entries of a profile."""
+    assert run.profile is not None, run.describe()
+    return {k: sum(pp[k] for pp in run.profile["pps"]) for k in SUMMARY_FIELDS}
+
+
+# --------------------------------------------------------------------------
+# Expectations written in the test programs
+# --------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Expectations:
+    summary: dict[str, int]
+    sites: dict[str, dict[str, int]]          # function -> field -> value
+    accs: dict[str, list[int]]                # function -> decoded histogram
+    options: list[str]                        # extra tool options, if any
+    args: list[str]                           # program arguments, if any
+    stdout: str | None                        # the program's whole stdout
+
+
+_EXPECT_SITE_RE = re.compile(r"^site (?P<fn>\S+):\s+(?P<fields>.*)$")
+_EXPECT_ACC_RE = re.compile(r"^acc (?P<fn>\S+):\s+(?P<rle>.*)$")
+
+
+def parse_expectations(name: str) -> Expectations:
+    """Read the "Expected:" block of a test program's header comment.
+
+    Lines (each after the comment's leading " * ", in any order):
+      Total:     1,000 bytes in 10 blocks      (the tool's own summary shape)
+      At t-gmax: ..., At t-end: ..., Reads: ..., Writes: ...
+      site FN: tb=1000 tbk=10 ...              (sum over sites whose first
+                                                frame is in function FN)
+      acc FN: -100,1                           (DHAT's run-length encoding)
+      options: --histogram-max=16              (extra options for both tools)
+      args: a b c                              (program arguments)
+      stdout: usable 100                       (the program's stdout, stripped)
+    A summary line left out means "not derived by hand": that number is
+    then only compared with DHAT's.
+    """
+    lines: list[str] | None = None
+    for raw in program_source(name).read_text().splitlines():
+        stripped = raw.strip()
+        if lines is None:
+            if re.match(r"^\*?\s*Expected\b.*:$", stripped):
+                lines = []
+            continue
+        # The block ends at a blank comment line or at the comment's end.
+        if stripped in ("*", "") or stripped.startswith("*/"):
+            break
+        lines.append(re.sub(r"^\*\s?", "", stripped).strip())
+    if lines is None:
+        raise TestSetupError(f"{name}: no 'Expected...:' line in its header comment")
+    summary: dict[str, int] = {}
+    sites: dict[str, dict[str, int]] = {}
+    accs: dict[str, list[int]] = {}
+    options: list[str] = []
+    args: list[str] = []
+    stdout: str | None = None
+    for line in lines:
+        if not line:
+            continue
+        matched = False
+        for keys, regex in _SUMMARY_LINE_RES.items():
+            sm = regex.match(line)
+            if sm:
+                summary.update({k: _int(v) for k, v in zip(keys, sm.groups())})
+                matched = True
+        if matched:
+            continue
+        if sm := _EXPECT_SITE_RE.match(line):
+            fields = dict(kv.split("=") for kv in sm.group("fields").split())
+            sites[sm.group("fn")] = {k: _int(v) for k, v in fields.items()}
+        elif am := _EXPECT_ACC_RE.match(line):
+            accs[am.group("fn")] = decode_acc(
+                [int(x) for x in am.group("rle").replace(" ", "").split(",")])
+        elif line.startswith("options:"):
+            options = line.split(":", 1)[1].split()
+        elif line.startswith("args:"):
+            args = line.split(":", 1)[1].split()
+        elif line.startswith("stdout:"):
+            stdout = line.split(":", 1)[1].strip()
+        else:
+            raise TestSetupError(f"{name}: cannot read expectation line {line!r}")
+    if not summary:
+        raise TestSetupError(f"{name}: Expected block has no summary lines")
+    return Expectations(summary, sites, accs, options, args, stdout)
+
+
+def diff_numbers(expected: dict[str, int], got: dict[str, int]) -> str:
+    """"tb: expected 1000, got 900" lines for every field that differs."""
+    lines = [f"  {k}: expected {expected[k]}, got {got.get(k)}"
+             for k in expected if got.get(k) != expected[k]]
+    return "\n".join(lines)
