@@ -176,41 +176,26 @@ static void* hh_builtin_vec_new(ThreadId tid, SizeT szB)
    return new_block(tid, szB, VG_(clo_alignment), False);
 }
 
-#if HH_VG_AT_LEAST(3, 22)
-static void* hh_builtin_new_aligned(ThreadId tid, SizeT szB, SizeT alignB,
-                                    SizeT orig_alignB)
+static void* hh_builtin_new_aligned(ThreadId tid, SizeT szB, SizeT alignB
+                                    HH_ALIGN_ORIG_PARAM)
 {
+   HH_ALIGN_ORIG_UNUSED;
    return new_block(tid, szB, alignB, False);
 }
 
 static void* hh_builtin_vec_new_aligned(ThreadId tid, SizeT szB,
-                                        SizeT alignB, SizeT orig_alignB)
+                                        SizeT alignB HH_ALIGN_ORIG_PARAM)
 {
+   HH_ALIGN_ORIG_UNUSED;
    return new_block(tid, szB, alignB, False);
 }
 
-static void* hh_memalign(ThreadId tid, SizeT alignB, SizeT orig_alignB,
+static void* hh_memalign(ThreadId tid, SizeT alignB HH_ALIGN_ORIG_PARAM,
                          SizeT szB)
 {
+   HH_ALIGN_ORIG_UNUSED;
    return new_block(tid, szB, alignB, False);
 }
-#else
-static void* hh_builtin_new_aligned(ThreadId tid, SizeT szB, SizeT alignB)
-{
-   return new_block(tid, szB, alignB, False);
-}
-
-static void* hh_builtin_vec_new_aligned(ThreadId tid, SizeT szB,
-                                        SizeT alignB)
-{
-   return new_block(tid, szB, alignB, False);
-}
-
-static void* hh_memalign(ThreadId tid, SizeT alignB, SizeT szB)
-{
-   return new_block(tid, szB, alignB, False);
-}
-#endif
 
 static void* hh_calloc(ThreadId tid, SizeT n_elems, SizeT elem_szB)
 {
@@ -252,10 +237,8 @@ static void* hh_realloc(ThreadId tid, void* p_old, SizeT new_szB)
    if (p_old == NULL)
       return hh_malloc(tid, new_szB);
    if (new_szB == 0) {
-#if HH_VG_AT_LEAST(3, 21)
-      if (!VG_(clo_realloc_zero_bytes_frees))
+      if (!HH_REALLOC_ZERO_FREES)
          return resize_block(tid, p_old, 1);
-#endif
       hh_free(tid, p_old);
       return NULL;
    }

@@ -37,11 +37,7 @@
 #define HEAPHUNT_VERSION "0.1.0"
 #endif
 
-/* Valgrind's tool API changed a little between the releases we build
-   against (3.19 and 3.24); these compare against the headers in use. */
-#define HH_VG_AT_LEAST(maj, min) \
-   (__VALGRIND_MAJOR__ > (maj) || \
-    (__VALGRIND_MAJOR__ == (maj) && __VALGRIND_MINOR__ >= (min)))
+#include "hh_compat.h"   // differences between Valgrind releases
 
 //------------------------------------------------------------//
 //--- Options (hh_options.c)                               ---//
