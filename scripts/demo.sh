@@ -35,11 +35,12 @@ if [ -n "${HEAPHUNT_VG:-}" ]; then
     read -r -a vg <<<"$HEAPHUNT_VG"
     note "using HEAPHUNT_VG=$HEAPHUNT_VG (no build)"
 else
-    if [ ! -x configure ]; then
+    # Rerun a step only when it was never run or its input changed.
+    if [ ! -x configure ] || [ configure.ac -nt configure ]; then
         note "running ./autogen.sh"
         ./autogen.sh || die "./autogen.sh failed"
     fi
-    if [ ! -f Makefile ]; then
+    if [ ! -f config.status ] || [ configure -nt config.status ]; then
         note "running ./configure"
         ./configure || die "./configure failed (see config.log)"
     fi
