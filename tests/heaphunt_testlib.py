@@ -99,15 +99,13 @@ def heaphunt_runner() -> Path:
 
 
 def dhat_runner() -> Path:
-    """The Valgrind that runs DHAT: `$DHAT_VG`, else heaphunt's runner (same
-    Valgrind core as heaphunt), else the installed valgrind."""
-    override = os.environ.get("DHAT_VG")
-    if override:
-        return Path(override)
-    try:
-        return heaphunt_runner()
-    except TestSetupError:
-        return Path("/usr/bin/valgrind")
+    """The Valgrind that runs DHAT: `$DHAT_VG`, else the installed valgrind.
+
+    Not heaphunt's runner: DHAT must keep working as the oracle while the
+    tool is unbuilt or broken, and an in-tree build may not include DHAT.
+    For the SDK build both are the same Valgrind core anyway.
+    """
+    return Path(os.environ.get("DHAT_VG") or "/usr/bin/valgrind")
 
 
 # --------------------------------------------------------------------------
