@@ -176,3 +176,21 @@ def test_histogram_max_limits_block_size(heaphunt_runner: Path, tmp_path: Path) 
     assert run.profile["hhHistLimit"] == 200
     has_acc = {s.function: s.acc is not None for s in run.sites}
     assert has_acc == {"alloc_a": True, "alloc_b": False, "alloc_c": True}
+
+
+def test_allocator_frames_are_hidden(program_runs) -> None:
+    """A site's first frame is the caller of malloc/new, not the preload's
+    replacement function (DHAT shows "malloc (in vgpreload_dhat...)")."""
+    shown = []
+    for program in PROGRAMS:
+        run = program_runs.get("heaphunt", program)
+        assert run.profile is not None, run.describe()
+        shown += [f for f in run.profile["ftbl"] if "vgpreload_" in f]
+    assert not shown, f"preload frames in heaphunt's ftbl: {shown[:5]}"
+
+
+def test_site_frames_name_the_allocating_functions(program_runs) -> None:
+    run = program_runs.get("heaphunt", "call_stacks")
+    assert run.profile is not None, run.describe()
+    stacks = sorted([lib.frame_function(f) for f in s.frames[:3]] for s in run.sites)
+    assert stacks == [["leaf_alloc", "path_one", "main"], ["leaf_alloc", "path_two", "main"]]
