@@ -42,7 +42,7 @@ else
     fi
     if [ ! -f config.status ] || [ configure -nt config.status ]; then
         note "running ./configure"
-        ./configure || die "./configure failed (see config.log)"
+        ./configure -q || die "./configure failed (see config.log)"
     fi
     note "running make"
     make -j"$(nproc)" >/dev/null || die "make failed (rerun 'make' to see why)"
