@@ -13,7 +13,12 @@
    The rules are DHAT's, so that the numbers agree: an access counts
    its full size to the block containing its first byte; the per-offset
    histogram gets one count per access for every byte of it inside the
-   block, saturating at 0xFFFF. */
+   block, saturating at 0xFFFF.
+
+   Beyond DHAT, each access stamps the block with the clock and sets its
+   read / written / written-after-read flags: the raw material of the
+   access-pattern findings (never accessed, write-only, read-only after
+   initialisation, idle before free, stale at exit). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
@@ -40,6 +45,9 @@ VG_REGPARM(2) void hh_on_read(Addr addr, UWord szB)
    Block* bk = hh_block_containing(addr);
    if (bk != NULL) {
       bk->reads_bytes += szB;
+      bk->t_last_access_instrs = hh_clock_instrs;
+      bk->access_flags |= HH_ACC_READ;
+      hh_reads_now_bytes += szB;
       if (bk->histo != NULL)
          count_in_histogram(bk, addr, szB);
    }
@@ -50,6 +58,11 @@ VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB)
    Block* bk = hh_block_containing(addr);
    if (bk != NULL) {
       bk->writes_bytes += szB;
+      bk->t_last_access_instrs = hh_clock_instrs;
+      bk->access_flags |= (bk->access_flags & HH_ACC_READ)
+                             ? HH_ACC_WRITTEN | HH_ACC_WRITTEN_AFTER_READ
+                             : HH_ACC_WRITTEN;
+      hh_writes_now_bytes += szB;
       if (bk->histo != NULL)
          count_in_histogram(bk, addr, szB);
    }

@@ -65,9 +65,11 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
    bk->req_szB        = req_szB;
    bk->site           = hh_site_for_ec(VG_(record_ExeContext)(tid, 0));
    bk->t_alloc_instrs = hh_clock_instrs;
+   bk->t_last_access_instrs = hh_clock_instrs;
    bk->reads_bytes    = 0;
    bk->writes_bytes   = 0;
    bk->histo          = NULL;
+   bk->access_flags   = 0;
    if (req_szB <= hh_clo_histogram_max)
       bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
 
@@ -107,7 +109,7 @@ static void free_block(ThreadId tid, void* p, const HChar* fn_name)
       report_bad_pointer(tid, fn_name, p, n_bad_frees);
       return;
    }
-   hh_site_retire_block(bk, True /*because_freed*/);
+   hh_site_retire_block(bk);
    hh_block_remove(bk);
    VG_(cli_free)(p);
    if (bk->histo != NULL)
@@ -139,6 +141,7 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       if (p_new == NULL)
          return NULL;   // the old block stays, untouched
       VG_(memcpy)(p_new, p_old, old_szB);
+      bk->site->realloc_moved_bytes += old_szB;
       hh_block_remove(bk);
       VG_(cli_free)(p_old);
       bk->payload = (Addr)p_new;
@@ -148,10 +151,16 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       bk->req_szB = new_szB;   // shrinks in place; the tail is unused
    }
 
-   /* The copy realloc implies, counted as DHAT does. */
+   /* The copy realloc implies, counted as DHAT does (even when the block
+      shrinks in place).  Not a use of the data: the access times and
+      flags do not change. */
    SizeT copied_szB = old_szB < new_szB ? old_szB : new_szB;
    bk->reads_bytes  += copied_szB;
    bk->writes_bytes += copied_szB;
+   if (!bk->site->ignored) {
+      hh_reads_now_bytes  += copied_szB;
+      hh_writes_now_bytes += copied_szB;
+   }
 
    hh_site_note_resize(bk->site, old_szB, new_szB);
    return p_new;

@@ -106,12 +106,12 @@ Block* hh_block_containing(Addr a)
    return found;
 }
 
-void hh_blocks_for_each(void (*fn)(Block*))
+void hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque)
 {
    UWord key, val;
    VG_(initIterFM)(live_blocks);
    while (VG_(nextIterFM)(live_blocks, &key, &val))
-      fn((Block*)key);
+      fn((Block*)key, opaque);
    VG_(doneIterFM)(live_blocks);
 }
 

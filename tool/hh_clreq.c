@@ -2,9 +2,17 @@
 /*--- heaphunt: client requests                        hh_clreq.c ---*/
 /*--------------------------------------------------------------------*/
 
-/* Requests a client program makes with the macros of dhat.h (so that
-   programs annotated for DHAT keep working) and, from heaphunt's own
-   preload, the notice of a memcpy-family copy.
+/* Requests a client program makes with the macros of heaphunt.h and
+   of dhat.h (so that programs annotated for DHAT keep working) and,
+   from heaphunt's own preload, the notice of a memcpy-family copy.
+
+   heaphunt.h's requests:
+     RUNNING_ON_HEAPHUNT   answers 1
+     HEAPHUNT_GET_STATS    copies the running totals into the client's
+                           HeaphuntStats (as many bytes as both know)
+     HEAPHUNT_DUMP         writes a complete profile now, without
+                           disturbing the run (see hh_snapshot_take)
+     HEAPHUNT_CHECKPOINT   names the current moment in the timeline
 
    DHAT's requests:
      DHAT_AD_HOC_EVENT     ad-hoc profiling is a DHAT mode heaphunt does
@@ -18,18 +26,20 @@
 
 #include "pub_tool_basics.h"
 #include "pub_tool_clreq.h"
+#include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
 #include "pub_tool_tooliface.h"
 
 #include "hh_tool.h"
+#include "hh_copy_clreq.h"
+#include "heaphunt.h"
 
 /* dhat.h's request numbers (the 3.19 header lacks the histogram one). */
 #define HH_DHAT_AD_HOC_EVENT     VG_USERREQ_TOOL_BASE('D', 'H')
 #define HH_DHAT_HISTOGRAM_MEMORY (VG_USERREQ_TOOL_BASE('D', 'H') + 1)
 #define HH_DHAT_COPY             (VG_USERREQ_TOOL_BASE('D', 'H') + 256)
-/* heaphunt's preload: a copy of arg[3] bytes from arg[2] to arg[1]. */
-#define HH_HEAPHUNT_COPY         (VG_USERREQ_TOOL_BASE('H', 'H') + 256)
 
 #define HH_USER_HISTOGRAM_FACTOR 25
 
@@ -55,12 +65,65 @@ static Bool give_block_a_histogram(Addr address)
    return True;
 }
 
+static void copy_stats_to_client(HeaphuntStats* client_stats,
+                                 SizeT client_szB)
+{
+   HeaphuntStats stats;
+   stats.curr_blocks  = hh_live_blocks;
+   stats.curr_bytes   = hh_live_bytes;
+   stats.total_blocks = hh_total_blocks;
+   stats.total_bytes  = hh_total_bytes;
+   stats.peak_blocks  = hh_peak_blocks;
+   stats.peak_bytes   = hh_peak_bytes;
+   stats.reads_bytes  = hh_reads_now_bytes;
+   stats.writes_bytes = hh_writes_now_bytes;
+   stats.copied_bytes = hh_copied_bytes;
+   stats.copy_calls   = hh_copy_calls;
+   stats.instrs       = hh_clock_instrs;
+   /* Written by the tool, not by the program: not counted as a write. */
+   VG_(memcpy)(client_stats, &stats,
+               client_szB < sizeof(stats) ? client_szB : sizeof(stats));
+}
+
+static Bool dump_now(const HChar* client_path)
+{
+   HChar* path = NULL;
+   const HChar* path_template = client_path != NULL ? client_path
+                                                    : hh_clo_out_file;
+   Bool ok = hh_write_profile("HEAPHUNT_DUMP", path_template, &path);
+   if (ok && VG_(clo_verbosity) > 1)
+      VG_(umsg)("heaphunt: profile written to %s\n", path);
+   VG_(free)(path);
+   return ok;
+}
+
 Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
 {
    switch (arg[0]) {
+   case VG_USERREQ__HEAPHUNT_RUNNING:
+      *ret = 1;
+      return True;
+   case VG_USERREQ__HEAPHUNT_GET_STATS:
+      if (arg[1] == 0) {
+         *ret = 0;
+         return True;
+      }
+      copy_stats_to_client((HeaphuntStats*)arg[1], (SizeT)arg[2]);
+      *ret = 1;
+      return True;
+   case VG_USERREQ__HEAPHUNT_DUMP:
+      *ret = dump_now((const HChar*)arg[1]) ? 1 : 0;
+      return True;
+   case VG_USERREQ__HEAPHUNT_CHECKPOINT:
+      hh_checkpoint_add(arg[1] != 0 ? (const HChar*)arg[1] : "(unnamed)");
+      *ret = 0;
+      return True;
+   case VG_USERREQ__HEAPHUNT_COPY:
+      hh_copy_note(tid, (Addr)arg[1], (Addr)arg[2], (SizeT)arg[3]);
+      *ret = 0;
+      return True;
    case HH_DHAT_AD_HOC_EVENT:
    case HH_DHAT_COPY:
-   case HH_HEAPHUNT_COPY:
       *ret = 0;
       return True;
    case HH_DHAT_HISTOGRAM_MEMORY:

@@ -37,17 +37,30 @@ static void hh_post_clo_init(void)
    hh_track_syscall_accesses();
 }
 
-static void retire_live_block(Block* bk)
+/* --max-end-bytes / --max-end-blocks: True if the run is within them;
+   otherwise says which limit was exceeded and by how much. */
+static Bool within_end_limits(void)
 {
-   hh_site_retire_block(bk, False /*still live at exit*/);
+   Bool ok = True;
+   if (hh_clo_max_end_bytes >= 0
+       && hh_live_bytes > (ULong)hh_clo_max_end_bytes) {
+      VG_(umsg)("heaphunt: limit exceeded: %'llu bytes live at exit, "
+                "more than --max-end-bytes=%lld\n",
+                hh_live_bytes, hh_clo_max_end_bytes);
+      ok = False;
+   }
+   if (hh_clo_max_end_blocks >= 0
+       && hh_live_blocks > (ULong)hh_clo_max_end_blocks) {
+      VG_(umsg)("heaphunt: limit exceeded: %'llu blocks live at exit, "
+                "more than --max-end-blocks=%lld\n",
+                hh_live_blocks, hh_clo_max_end_blocks);
+      ok = False;
+   }
+   return ok;
 }
 
 static void hh_fini(Int exit_status)
 {
-   /* Blocks still live at exit contribute their lifetimes, accesses and
-      histograms too. */
-   hh_blocks_for_each(retire_live_block);
-
    HChar* path = NULL;
    Bool written = hh_write_profile("--heaphunt-out-file", hh_clo_out_file,
                                    &path);
@@ -62,8 +75,12 @@ static void hh_fini(Int exit_status)
    if (path != NULL)
       VG_(free)(path);
 
-   /* A lost profile must not look like success to a script. */
-   if (!written && exit_status == 0)
+   /* A lost profile or an exceeded limit must not look like success to
+      a script; a failing program keeps its own exit status. */
+   Bool limits_ok = within_end_limits();
+   if (exit_status == 0 && !limits_ok)
+      VG_(exit)(hh_clo_limit_exit_code);
+   if (exit_status == 0 && !written)
       VG_(exit)(1);
 }
 
@@ -88,6 +105,8 @@ static void hh_pre_clo_init(void)
 
    hh_blocks_init();
    hh_sites_init();
+   hh_copies_init();
+   hh_timeline_init();
 }
 
 VG_DETERMINE_INTERFACE_VERSION(hh_pre_clo_init)

@@ -13,7 +13,9 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_options.h"
+#include "pub_tool_mallocfree.h"
 #include "pub_tool_replacemalloc.h"
+#include "pub_tool_xarray.h"
 
 #include "hh_tool.h"
 
@@ -22,8 +24,52 @@
 /* Histograms cost two bytes per block byte; this bounds the damage. */
 #define HH_LARGEST_HISTOGRAM_MAX (64 * 1024 * 1024)
 
-const HChar* hh_clo_out_file      = "heaphunt.out.%p";
-SizeT        hh_clo_histogram_max = HH_DEFAULT_HISTOGRAM_MAX;
+const HChar* hh_clo_out_file        = "heaphunt.out.%p";
+SizeT        hh_clo_histogram_max   = HH_DEFAULT_HISTOGRAM_MAX;
+Bool         hh_clo_copies          = True;
+Long         hh_clo_max_end_bytes   = -1;
+Long         hh_clo_max_end_blocks  = -1;
+Int          hh_clo_limit_exit_code = 1;
+
+static XArray* alloc_fns  = NULL;   // HChar*, from --alloc-fn
+static XArray* ignore_fns = NULL;   // HChar*, from --ignore-fn
+
+static void add_fn_name(XArray** list, const HChar* arg, const HChar* name)
+{
+   if (name[0] == '\0')
+      VG_(fmsg_bad_option)(arg, "give a function name, e.g. %s=xmalloc\n",
+                           arg);
+   if (*list == NULL)
+      *list = VG_(newXA)(VG_(malloc), "hh.options.fns", VG_(free),
+                         sizeof(HChar*));
+   VG_(addToXA)(*list, &name);
+}
+
+static Bool fn_in_list(const XArray* list, const HChar* fn_name)
+{
+   if (list == NULL || fn_name == NULL)
+      return False;
+   for (Word i = 0; i < VG_(sizeXA)(list); i++) {
+      if (VG_(strcmp)(*(const HChar**)VG_(indexXA)(list, i), fn_name) == 0)
+         return True;
+   }
+   return False;
+}
+
+Bool hh_is_alloc_fn(const HChar* fn_name)
+{
+   return fn_in_list(alloc_fns, fn_name);
+}
+
+Bool hh_is_ignore_fn(const HChar* fn_name)
+{
+   return fn_in_list(ignore_fns, fn_name);
+}
+
+Bool hh_have_ignore_fns(void)
+{
+   return ignore_fns != NULL;
+}
 
 static void check_out_file_template(const HChar* arg, const HChar* value)
 {
@@ -35,12 +81,24 @@ static void check_out_file_template(const HChar* arg, const HChar* value)
 Bool hh_process_cmd_line_option(const HChar* arg)
 {
    Long histogram_max = 0;
+   const HChar* fn_name = NULL;
 
    if VG_STR_CLO(arg, "--heaphunt-out-file", hh_clo_out_file) {
       check_out_file_template(arg, hh_clo_out_file);
    } else if VG_BINT_CLO(arg, "--histogram-max", histogram_max,
                          0, HH_LARGEST_HISTOGRAM_MAX) {
       hh_clo_histogram_max = (SizeT)histogram_max;
+   } else if VG_BOOL_CLO(arg, "--copies", hh_clo_copies) {
+   } else if VG_STR_CLO(arg, "--alloc-fn", fn_name) {
+      add_fn_name(&alloc_fns, arg, fn_name);
+   } else if VG_STR_CLO(arg, "--ignore-fn", fn_name) {
+      add_fn_name(&ignore_fns, arg, fn_name);
+   } else if VG_BINT_CLO(arg, "--max-end-bytes", hh_clo_max_end_bytes,
+                         0, (Long)(~0ULL >> 1)) {
+   } else if VG_BINT_CLO(arg, "--max-end-blocks", hh_clo_max_end_blocks,
+                         0, (Long)(~0ULL >> 1)) {
+   } else if VG_BINT_CLO(arg, "--limit-exit-code", hh_clo_limit_exit_code,
+                         1, 255) {
    } else if VG_STR_CLO(arg, "--dhat-out-file", hh_clo_out_file) {
       /* Accepted so that DHAT command lines keep working. */
       check_out_file_template(arg, hh_clo_out_file);
@@ -57,7 +115,16 @@ void hh_print_usage(void)
 "                                %%p is the process id, %%q{VAR} the value\n"
 "                                of environment variable VAR\n"
 "    --histogram-max=<bytes>     keep a per-offset access histogram for\n"
-"                                blocks up to this size; 0 = none [%d]\n",
+"                                blocks up to this size; 0 = none [%d]\n"
+"    --copies=yes|no             profile memcpy-family copies [yes]\n"
+"    --alloc-fn=<name>           treat <name> as an allocator: sites show\n"
+"                                its callers (repeatable)\n"
+"    --ignore-fn=<name>          do not count allocations made under\n"
+"                                <name> (repeatable)\n"
+"    --max-end-bytes=<n>         exit with --limit-exit-code if more than\n"
+"                                <n> bytes are still live at exit\n"
+"    --max-end-blocks=<n>        likewise for blocks live at exit\n"
+"    --limit-exit-code=<1..255>  exit status when a limit is exceeded [1]\n",
       HH_DEFAULT_HISTOGRAM_MAX);
 }
 

@@ -33,12 +33,12 @@
 
 #include "hh_tool.h"
 
-/* Blocks that live less than this many instructions are "short-lived"
-   in dh_view; DHAT writes the same constant. */
-#define HH_SHORT_LIVED_INSTRS 500
-
 /* The largest count a histogram entry may show: dh_view rejects more. */
 #define HH_HISTOGRAM_COUNT_MAX 0xFFFF
+
+/* The summary's Reads and Writes: those of the last profile written. */
+static ULong last_snapshot_reads_bytes  = 0;
+static ULong last_snapshot_writes_bytes = 0;
 
 //------------------------------------------------------------//
 //--- The frame table                                      ---//
@@ -92,15 +92,15 @@ static void frame_table_free(void)
 //--- Sites                                                ---//
 //------------------------------------------------------------//
 
-static void write_site_frames(JsonOut* out, const Site* s)
+static void write_frames(JsonOut* out, const Addr* ips, UInt n_ips,
+                         DiEpoch ep)
 {
    Bool first = True;
    hh_json_raw(out, "  ,\"fs\":");
-   for (UInt i = 0; i < s->n_ips; i++) {
-      InlIPCursor* cursor = VG_(new_IIPC)(s->epoch, s->ips[i]);
+   for (UInt i = 0; i < n_ips; i++) {
+      InlIPCursor* cursor = VG_(new_IIPC)(ep, ips[i]);
       do {
-         const HChar* description = VG_(describe_IP)(s->epoch, s->ips[i],
-                                                     cursor);
+         const HChar* description = VG_(describe_IP)(ep, ips[i], cursor);
          hh_json_printf(out, "%c%lu", first ? '[' : ',',
                         frame_number(description));
          first = False;
@@ -141,6 +141,29 @@ static void write_histogram(JsonOut* out, const UInt* histo, SizeT n)
    hh_json_raw(out, "]\n");
 }
 
+static void write_site_extras(JsonOut* out, const Site* s)
+{
+   if (hh_clo_copies)
+      hh_json_printf(out, "  ,\"hhCopyInB\":%llu,\"hhCopyInK\":%llu"
+                     ",\"hhCopyOutB\":%llu,\"hhCopyOutK\":%llu\n",
+                     s->copy_in_bytes, s->copy_in_calls,
+                     s->copy_out_bytes, s->copy_out_calls);
+   hh_json_printf(out, "  ,\"hhReallocMovedB\":%llu\n",
+                  s->realloc_moved_bytes);
+   hh_json_printf(out, "  ,\"hhNoAccK\":%llu,\"hhWriteOnlyK\":%llu"
+                  ",\"hhReadOnlyAfterInitK\":%llu,\"hhShortK\":%llu\n",
+                  s->no_access_blocks, s->write_only_blocks,
+                  s->read_only_after_init_blocks, s->short_lived_blocks);
+   hh_json_printf(out, "  ,\"hhIdleI\":%llu,\"hhFirstT\":%llu"
+                  ",\"hhLastT\":%llu\n",
+                  s->idle_instrs, s->first_alloc_instrs,
+                  s->live_blocks > 0 ? hh_clock_instrs : s->last_free_instrs);
+   hh_json_raw(out, "  ,\"hhEndIdleDeciles\":[");
+   for (UInt i = 0; i < HH_IDLE_DECILES; i++)
+      hh_json_printf(out, "%s%llu", i == 0 ? "" : ",", s->end_idle_bytes[i]);
+   hh_json_raw(out, "]\n");
+}
+
 static void write_site(JsonOut* out, const Site* s, Bool first)
 {
    hh_json_printf(out, " %c{\"tb\":%llu,\"tbk\":%llu\n", first ? '[' : ',',
@@ -156,7 +179,8 @@ static void write_site(JsonOut* out, const Site* s, Bool first)
                   s->reads_bytes, s->writes_bytes);
    if (s->histo_state == HistoExactly && s->histo != NULL)
       write_histogram(out, s->histo, s->histo_szB);
-   write_site_frames(out, s);
+   write_site_extras(out, s);
+   write_frames(out, s->ips, s->n_ips, s->epoch);
    hh_json_raw(out, "  }\n");
 }
 
@@ -184,7 +208,79 @@ static void write_command(JsonOut* out)
    VG_(free)(cmd);
 }
 
-static void write_profile_body(JsonOut* out)
+static void write_timeline(JsonOut* out)
+{
+   ULong *t, *bytes, *blocks;
+   UWord n = hh_timeline_points(&t, &bytes, &blocks);
+   const HChar* keys[3] = { "t", "b", "bk" };
+   ULong*       series[3] = { t, bytes, blocks };
+   hh_json_raw(out, ",\"hhTimeline\":{");
+   for (UInt k = 0; k < 3; k++) {
+      hh_json_printf(out, "%s\"%s\":[", k == 0 ? "" : "\n  ,", keys[k]);
+      for (UWord i = 0; i < n; i++)
+         hh_json_printf(out, "%s%llu", i == 0 ? "" : ",", series[k][i]);
+      hh_json_raw(out, "]");
+   }
+   hh_json_raw(out, "}\n");
+   VG_(free)(t);
+   VG_(free)(bytes);
+   VG_(free)(blocks);
+
+   hh_json_raw(out, ",\"hhCheckpoints\":[");
+   for (UWord i = 0; i < hh_checkpoints_count(); i++) {
+      const HChar* name;
+      ULong cp_t, cp_bytes, cp_blocks;
+      hh_checkpoint_at(i, &name, &cp_t, &cp_bytes, &cp_blocks);
+      hh_json_raw(out, i == 0 ? "\n  {\"name\":" : "\n ,{\"name\":");
+      hh_json_string(out, name);
+      hh_json_printf(out, ",\"t\":%llu,\"b\":%llu,\"bk\":%llu}",
+                     cp_t, cp_bytes, cp_blocks);
+   }
+   hh_json_raw(out, "]\n");
+}
+
+/* Copy sites name allocation sites by their position in "pps", which
+   skips ignored sites: out_index maps Site.index to that position. */
+typedef struct {
+   JsonOut*    out;
+   const Long* out_index;
+   Bool        first;
+} CopyEndWriter;
+
+static void write_copy_end(const Site* site, ULong bytes, void* opaque)
+{
+   CopyEndWriter* w = (CopyEndWriter*)opaque;
+   Long pp = site == NULL ? -1 : w->out_index[site->index];
+   hh_json_printf(w->out, "%s[%lld,%llu]", w->first ? "" : ",", pp, bytes);
+   w->first = False;
+}
+
+static void write_copy_sites(JsonOut* out, const Long* out_index)
+{
+   hh_json_raw(out, ",\"hhCopySites\":\n [");
+   UWord n = hh_copy_sites_count();
+   for (UWord i = 0; i < n; i++) {
+      const CopySite* cs = hh_copy_site_at(i);
+      const Addr* ips;
+      UInt        n_ips;
+      DiEpoch     ep;
+      hh_copy_site_frames(cs, &ips, &n_ips, &ep);
+      hh_json_printf(out, "%s{\"cb\":%llu,\"cbk\":%llu\n",
+                     i == 0 ? "" : "\n ,",
+                     hh_copy_site_bytes(cs), hh_copy_site_calls(cs));
+      for (UInt end = 0; end < 2; end++) {
+         CopyEndWriter w = { out, out_index, True };
+         hh_json_raw(out, end == 0 ? "  ,\"src\":[" : "  ,\"dst\":[");
+         hh_copy_site_for_each_end(cs, end == 0, write_copy_end, &w);
+         hh_json_raw(out, "]\n");
+      }
+      write_frames(out, ips, n_ips, ep);
+      hh_json_raw(out, "  }");
+   }
+   hh_json_raw(out, "]\n");
+}
+
+static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
 {
    hh_json_raw(out, "{\"dhatFileVersion\":2\n");
    hh_json_raw(out, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n");
@@ -193,27 +289,46 @@ static void write_profile_body(JsonOut* out)
    hh_json_printf(out, ",\"tuth\":%d\n", HH_SHORT_LIVED_INSTRS);
    write_command(out);
    hh_json_printf(out, ",\"pid\":%d\n", VG_(getpid)());
-   hh_json_printf(out, ",\"te\":%llu\n", hh_clock_instrs);
+   hh_json_printf(out, ",\"te\":%llu\n", snap->t_instrs);
    hh_json_printf(out, ",\"tg\":%llu\n", hh_peak_instrs);
 
    hh_json_raw(out, ",\"hhVersion\":");
    hh_json_string(out, HEAPHUNT_VERSION);
    hh_json_printf(out, "\n,\"hhHistLimit\":%lu\n", hh_clo_histogram_max);
+   hh_json_printf(out, ",\"hhCopies\":%s\n", hh_clo_copies ? "true" : "false");
    hh_json_printf(out, ",\"hhTotals\":{\"tb\":%llu,\"tbk\":%llu"
                   ",\"gb\":%llu,\"gbk\":%llu,\"eb\":%llu,\"ebk\":%llu"
-                  ",\"rb\":%llu,\"wb\":%llu}\n",
+                  ",\"rb\":%llu,\"wb\":%llu",
                   hh_total_bytes, hh_total_blocks,
                   hh_peak_bytes, hh_peak_blocks,
                   hh_live_bytes, hh_live_blocks,
-                  hh_reads_bytes, hh_writes_bytes);
+                  snap->reads_bytes, snap->writes_bytes);
+   if (hh_clo_copies)
+      hh_json_printf(out, ",\"cb\":%llu,\"cbk\":%llu",
+                     hh_copied_bytes, hh_copy_calls);
+   hh_json_raw(out, "}\n");
+   write_timeline(out);
 
+   Long* out_index = VG_(malloc)("hh.out.index",
+                                 (snap->n_sites + 1) * sizeof(Long));
    hh_json_raw(out, ",\"pps\":\n");
-   UWord n_sites = hh_sites_count();
-   for (UWord i = 0; i < n_sites; i++)
-      write_site(out, hh_site_at(i), i == 0);
-   if (n_sites == 0)
+   Long n_written = 0;
+   for (UWord i = 0; i < snap->n_sites; i++) {
+      const Site* s = snap->sites[i];
+      if (s->ignored) {
+         out_index[i] = -1;
+         continue;
+      }
+      out_index[i] = n_written;
+      write_site(out, s, n_written == 0);
+      n_written++;
+   }
+   if (n_written == 0)
       hh_json_raw(out, " [\n");
    hh_json_raw(out, " ]\n");
+   if (hh_clo_copies)
+      write_copy_sites(out, out_index);
+   VG_(free)(out_index);
 
    hh_json_raw(out, ",\"ftbl\":\n");
    Word n_frames = VG_(sizeXA)(frames_in_order);
@@ -235,6 +350,12 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
    HChar* tmp_path = VG_(malloc)("hh.out.tmp", tmp_len);
    VG_(snprintf)(tmp_path, (Int)tmp_len, "%s.tmp-%d", path, VG_(getpid)());
 
+   /* Taken first, so that the summary has its numbers even when the
+      file cannot be written. */
+   SitesSnapshot* snap = hh_snapshot_take();
+   last_snapshot_reads_bytes  = snap->reads_bytes;
+   last_snapshot_writes_bytes = snap->writes_bytes;
+
    UWord    err = 0;
    JsonOut* out = hh_json_open(tmp_path, &err);
    if (out == NULL) {
@@ -243,13 +364,15 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
       VG_(umsg)("heaphunt: choose a writable location with "
                 "--heaphunt-out-file=PATH.\n");
       VG_(free)(tmp_path);
+      hh_snapshot_free(snap);
       *path_out = path;
       return False;
    }
 
    frame_table_init();
-   write_profile_body(out);
+   write_profile_body(out, snap);
    frame_table_free();
+   hh_snapshot_free(snap);
 
    Bool ok = hh_json_close(out);
    if (ok && VG_(rename)(tmp_path, path) != 0) {
@@ -282,6 +405,9 @@ void hh_print_summary(void)
              hh_peak_bytes, hh_peak_blocks);
    VG_(umsg)("At t-end:  %'llu bytes in %'llu blocks\n",
              hh_live_bytes, hh_live_blocks);
-   VG_(umsg)("Reads:     %'llu bytes\n", hh_reads_bytes);
-   VG_(umsg)("Writes:    %'llu bytes\n", hh_writes_bytes);
+   VG_(umsg)("Reads:     %'llu bytes\n", last_snapshot_reads_bytes);
+   VG_(umsg)("Writes:    %'llu bytes\n", last_snapshot_writes_bytes);
+   if (hh_clo_copies)
+      VG_(umsg)("Copies:    %'llu bytes in %'llu calls\n",
+                hh_copied_bytes, hh_copy_calls);
 }

@@ -24,7 +24,13 @@
 
    Lookups: an exact hash table from ExeContext (by its unique number)
    to site, filled on first sight; behind it a WordFM keyed by the
-   trimmed frame list, consulted only for new ExeContexts. */
+   trimmed frame list, consulted only for new ExeContexts.
+
+   Writing a profile never disturbs the live state: hh_snapshot_take
+   copies every site and folds the still-live blocks into the copies as
+   if they retired now.  That is what makes a profile at exit, a dump
+   requested by the program half way through and a monitor command's
+   dump all the same code. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_debuginfo.h"
@@ -47,7 +53,7 @@
 ULong hh_total_blocks = 0, hh_total_bytes = 0;
 ULong hh_live_blocks  = 0, hh_live_bytes  = 0;
 ULong hh_peak_blocks  = 0, hh_peak_bytes  = 0, hh_peak_instrs = 0;
-ULong hh_reads_bytes  = 0, hh_writes_bytes = 0;
+ULong hh_reads_now_bytes = 0, hh_writes_now_bytes = 0;
 ULong hh_peak_seq     = 0;
 
 //------------------------------------------------------------//
@@ -116,8 +122,9 @@ static void collect_ip(UInt n, DiEpoch ep, Addr ip, void* opaque)
       c->ips[c->n_ips++] = ip;
 }
 
-/* True if ip lies in heaphunt's preload object, i.e. in the malloc
-   replacement itself: a frame the user never wants to see. */
+/* True if ip lies in heaphunt's preload object (the malloc and memcpy
+   replacements themselves) or in an --alloc-fn wrapper: frames the
+   user does not want as the allocation site. */
 static Bool is_replacement_frame(DiEpoch ep, Addr ip)
 {
    DebugInfo* di = VG_(find_DebugInfo)(ep, ip);
@@ -127,9 +134,21 @@ static Bool is_replacement_frame(DiEpoch ep, Addr ip)
    return obj != NULL && VG_(strstr)(obj, "vgpreload_heaphunt") != NULL;
 }
 
-/* The EC's frames minus the leading replacement frames.  Never empty:
-   if every frame is a replacement frame, the innermost one is kept. */
-static void trimmed_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
+static Bool is_alloc_fn_frame(DiEpoch ep, Addr ip)
+{
+   const HChar* fn_name = NULL;
+   return VG_(get_fnname)(ep, ip, &fn_name) && hh_is_alloc_fn(fn_name);
+}
+
+static Bool is_ignore_fn_frame(DiEpoch ep, Addr ip)
+{
+   const HChar* fn_name = NULL;
+   return VG_(get_fnname)(ep, ip, &fn_name) && hh_is_ignore_fn(fn_name);
+}
+
+/* The EC's frames minus the leading replacement and --alloc-fn frames.
+   Never empty: if every frame would go, the outermost one is kept. */
+void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
 {
    UInt cap = (UInt)VG_(get_ExeContext_n_ips)(ec);
    tl_assert(cap > 0);
@@ -143,6 +162,8 @@ static void trimmed_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
    UInt skip = 0;
    while (skip < c.n_ips && is_replacement_frame(ep, c.ips[skip]))
       skip++;
+   while (skip < c.n_ips && is_alloc_fn_frame(ep, c.ips[skip]))
+      skip++;
    if (skip == c.n_ips && skip > 0)
       skip = c.n_ips - 1;
    for (UInt i = skip; i < c.n_ips; i++)
@@ -151,14 +172,28 @@ static void trimmed_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
    *n_out = c.n_ips - skip;
 }
 
+static Bool under_ignore_fn(const Addr* ips, UInt n_ips, DiEpoch ep)
+{
+   if (!hh_have_ignore_fns())
+      return False;
+   for (UInt i = 0; i < n_ips; i++) {
+      if (is_ignore_fn_frame(ep, ips[i]))
+         return True;
+   }
+   return False;
+}
+
 static Site* new_site(Addr* ips, UInt n_ips, DiEpoch ep)
 {
    Site* s = VG_(calloc)("hh.sites.site", 1, sizeof(Site));
    s->ips         = ips;
    s->n_ips       = n_ips;
    s->epoch       = ep;
+   s->index       = (UInt)VG_(sizeXA)(sites_in_order);
+   s->ignored     = under_ignore_fn(ips, n_ips, ep);
    s->peak_seq    = hh_peak_seq;
    s->histo_state = HistoUnknown;
+   s->first_alloc_instrs = hh_clock_instrs;
    return s;
 }
 
@@ -171,7 +206,7 @@ Site* hh_site_for_ec(ExeContext* ec)
 
    Addr* ips;
    UInt  n_ips;
-   trimmed_frames(ec, &ips, &n_ips);
+   hh_user_frames(ec, &ips, &n_ips);
    tl_assert(n_ips > 0);
 
    Site  probe;
@@ -233,28 +268,37 @@ static inline void note_site_max(Site* s)
 void hh_site_note_alloc(Site* s, SizeT szB)
 {
    capture_peak_counts(s);
-   hh_total_blocks++;
-   hh_total_bytes += szB;
-   hh_live_blocks++;
-   hh_live_bytes += szB;
+   if (s->total_blocks == 0)
+      s->first_alloc_instrs = hh_clock_instrs;
    s->total_blocks++;
    s->total_bytes += szB;
    s->live_blocks++;
    s->live_bytes += szB;
    note_site_max(s);
+   if (s->ignored)
+      return;
+   hh_total_blocks++;
+   hh_total_bytes += szB;
+   hh_live_blocks++;
+   hh_live_bytes += szB;
    note_possible_peak();
+   hh_timeline_note();
 }
 
 void hh_site_note_free(Site* s, SizeT szB)
 {
    capture_peak_counts(s);
-   tl_assert(hh_live_blocks >= 1 && hh_live_bytes >= szB);
    tl_assert(s->live_blocks >= 1 && s->live_bytes >= szB);
-   hh_live_blocks--;
-   hh_live_bytes -= szB;
    s->live_blocks--;
    s->live_bytes -= szB;
    s->freed_blocks++;
+   s->last_free_instrs = hh_clock_instrs;
+   if (s->ignored)
+      return;
+   tl_assert(hh_live_blocks >= 1 && hh_live_bytes >= szB);
+   hh_live_blocks--;
+   hh_live_bytes -= szB;
+   hh_timeline_note();
 }
 
 /* realloc: counted as DHAT does, as one more allocated block of the new
@@ -262,17 +306,21 @@ void hh_site_note_free(Site* s, SizeT szB)
 void hh_site_note_resize(Site* s, SizeT old_szB, SizeT new_szB)
 {
    capture_peak_counts(s);
-   tl_assert(s->live_bytes >= old_szB && hh_live_bytes >= old_szB);
-   hh_total_blocks++;
-   hh_total_bytes += new_szB;
+   tl_assert(s->live_bytes >= old_szB);
    s->total_blocks++;
    s->total_bytes += new_szB;
-   hh_live_bytes = hh_live_bytes - old_szB + new_szB;
    s->live_bytes = s->live_bytes - old_szB + new_szB;
-   if (new_szB >= old_szB) {
+   if (new_szB >= old_szB)
       note_site_max(s);
+   if (s->ignored)
+      return;
+   tl_assert(hh_live_bytes >= old_szB);
+   hh_total_blocks++;
+   hh_total_bytes += new_szB;
+   hh_live_bytes = hh_live_bytes - old_szB + new_szB;
+   if (new_szB >= old_szB)
       note_possible_peak();
-   }
+   hh_timeline_note();
 }
 
 ULong hh_site_gb(const Site* s)
@@ -325,18 +373,105 @@ static void fold_histogram(Site* s, const Block* bk)
    }
 }
 
-void hh_site_retire_block(Block* bk, Bool because_freed)
+/* Adds a block's life to a site (the real one, or a snapshot copy):
+   it retires at time t_end_instrs, freed or (still_live) not. */
+static void fold_block(Site* s, const Block* bk, ULong t_end_instrs,
+                       Bool still_live)
+{
+   tl_assert(bk->t_alloc_instrs <= t_end_instrs);
+   tl_assert(bk->t_last_access_instrs <= t_end_instrs);
+   ULong life_instrs = t_end_instrs - bk->t_alloc_instrs;
+   ULong idle_instrs = t_end_instrs - bk->t_last_access_instrs;
+   UChar flags = bk->access_flags;
+
+   s->total_lifetimes_instrs += life_instrs;
+   s->idle_instrs            += idle_instrs;
+   s->reads_bytes  += bk->reads_bytes;
+   s->writes_bytes += bk->writes_bytes;
+   if ((flags & (HH_ACC_READ | HH_ACC_WRITTEN)) == 0)
+      s->no_access_blocks++;
+   else if ((flags & HH_ACC_READ) == 0)
+      s->write_only_blocks++;
+   else if ((flags & HH_ACC_WRITTEN_AFTER_READ) == 0)
+      s->read_only_after_init_blocks++;
+   if (!still_live && life_instrs < HH_SHORT_LIVED_INSTRS)
+      s->short_lived_blocks++;
+   if (still_live) {
+      UInt decile = t_end_instrs == 0 ? 0
+         : (UInt)((bk->t_last_access_instrs * HH_IDLE_DECILES)
+                  / t_end_instrs);
+      if (decile >= HH_IDLE_DECILES)
+         decile = HH_IDLE_DECILES - 1;
+      s->end_idle_bytes[decile] += bk->req_szB;
+   }
+   fold_histogram(s, bk);
+}
+
+void hh_site_retire_block(Block* bk)
 {
    Site* s = bk->site;
    tl_assert(s != NULL);
-   if (because_freed)
-      hh_site_note_free(s, bk->req_szB);
+   hh_site_note_free(s, bk->req_szB);
+   fold_block(s, bk, hh_clock_instrs, False);
+}
 
-   tl_assert(bk->t_alloc_instrs <= hh_clock_instrs);
-   s->total_lifetimes_instrs += hh_clock_instrs - bk->t_alloc_instrs;
-   s->reads_bytes  += bk->reads_bytes;
-   s->writes_bytes += bk->writes_bytes;
-   hh_reads_bytes  += bk->reads_bytes;
-   hh_writes_bytes += bk->writes_bytes;
-   fold_histogram(s, bk);
+//------------------------------------------------------------//
+//--- Snapshots                                            ---//
+//------------------------------------------------------------//
+
+static Site* copy_site(const Site* s)
+{
+   Site* copy = VG_(malloc)("hh.sites.snap_site", sizeof(Site));
+   *copy = *s;
+   if (s->histo != NULL) {
+      copy->histo = VG_(malloc)("hh.sites.snap_histo",
+                                s->histo_szB * sizeof(UInt));
+      VG_(memcpy)(copy->histo, s->histo, s->histo_szB * sizeof(UInt));
+   }
+   /* Fix the at-peak counts now: the copy must not follow later peaks. */
+   copy->peak_bytes  = hh_site_gb(s);
+   copy->peak_blocks = hh_site_gbk(s);
+   copy->peak_seq    = hh_peak_seq;
+   return copy;
+}
+
+static void fold_live_block_into_snapshot(Block* bk, void* opaque)
+{
+   SitesSnapshot* snap = (SitesSnapshot*)opaque;
+   tl_assert(bk->site->index < snap->n_sites);
+   Site* copy = snap->sites[bk->site->index];
+   fold_block(copy, bk, snap->t_instrs, True);
+}
+
+SitesSnapshot* hh_snapshot_take(void)
+{
+   SitesSnapshot* snap = VG_(malloc)("hh.sites.snap", sizeof(SitesSnapshot));
+   snap->n_sites  = hh_sites_count();
+   snap->t_instrs = hh_clock_instrs;
+   snap->sites    = VG_(malloc)("hh.sites.snap_list",
+                                (snap->n_sites + 1) * sizeof(Site*));
+   for (UWord i = 0; i < snap->n_sites; i++)
+      snap->sites[i] = copy_site(hh_site_at(i));
+   hh_blocks_for_each(fold_live_block_into_snapshot, snap);
+
+   snap->reads_bytes = snap->writes_bytes = 0;
+   for (UWord i = 0; i < snap->n_sites; i++) {
+      const Site* s = snap->sites[i];
+      if (s->ignored)
+         continue;
+      snap->reads_bytes  += s->reads_bytes;
+      snap->writes_bytes += s->writes_bytes;
+   }
+   return snap;
+}
+
+void hh_snapshot_free(SitesSnapshot* snap)
+{
+   for (UWord i = 0; i < snap->n_sites; i++) {
+      if (snap->sites[i]->histo != NULL)
+         VG_(free)(snap->sites[i]->histo);
+      VG_(free)(snap->sites[i]);
+   }
+   VG_(free)(snap->sites);
+   VG_(free)(snap);
 }

@@ -4,8 +4,10 @@
 
 /* heaphunt is a Valgrind tool that profiles the heap: every block's
    life is timed in guest instructions, every load and store into it is
-   counted, and each allocation site (a stack of --num-callers frames)
-   gets the totals DHAT computes.  The profile is DHAT's JSON format.
+   counted, every memcpy-family copy is attributed, and each allocation
+   site (a stack of --num-callers frames) gets the totals DHAT computes
+   plus heaphunt's access-pattern aggregates.  The profile is DHAT's
+   JSON format with extra keys.
 
    The tool is split by concern; each file opens with a paragraph that
    says what it owns:
@@ -13,13 +15,17 @@
      hh_main.c        registration with the core, start-up, shut-down
      hh_options.c     command line options
      hh_blocks.c      the block table: live blocks by address
-     hh_sites.c       allocation sites (program points), peak tracking
+     hh_sites.c       allocation sites (program points), peak tracking,
+                      snapshots of all sites for writing a profile
      hh_alloc.c       the malloc-family replacement callbacks
      hh_access.c      reads and writes into blocks (guest and syscalls)
+     hh_copies.c      memcpy-family copies and their call sites
+     hh_timeline.c    live heap size over time, named checkpoints
      hh_instrument.c  VEX instrumentation: the clock and memory events
-     hh_clreq.c       client requests (DHAT's and heaphunt's)
+     hh_clreq.c       client requests (heaphunt.h's and dhat.h's)
      hh_json.c        a small buffered JSON writer
      hh_output.c      the profile file and the stderr summary
+     hh_replace_strmem.c  (preload, runs in the client) str/mem functions
 
    This header holds the types that cross file boundaries and the
    functions each file exports. */
@@ -33,11 +39,11 @@
 #include "pub_tool_tooliface.h"
 #include "valgrind.h"
 
+#include "hh_compat.h"   // differences between Valgrind releases
+
 #ifndef HEAPHUNT_VERSION
 #define HEAPHUNT_VERSION "0.1.0"
 #endif
-
-#include "hh_compat.h"   // differences between Valgrind releases
 
 //------------------------------------------------------------//
 //--- Options (hh_options.c)                               ---//
@@ -45,10 +51,18 @@
 
 extern const HChar* hh_clo_out_file;      // --heaphunt-out-file
 extern SizeT        hh_clo_histogram_max; // --histogram-max (bytes)
+extern Bool         hh_clo_copies;        // --copies
+extern Long         hh_clo_max_end_bytes; // --max-end-bytes, -1 = none
+extern Long         hh_clo_max_end_blocks;// --max-end-blocks, -1 = none
+extern Int          hh_clo_limit_exit_code; // --limit-exit-code
 
 Bool hh_process_cmd_line_option(const HChar* arg);
 void hh_print_usage(void);
 void hh_print_debug_usage(void);
+/* --alloc-fn / --ignore-fn: is fn_name one of those given? */
+Bool hh_is_alloc_fn(const HChar* fn_name);
+Bool hh_is_ignore_fn(const HChar* fn_name);
+Bool hh_have_ignore_fns(void);
 
 //------------------------------------------------------------//
 //--- The clock (hh_instrument.c)                          ---//
@@ -65,22 +79,44 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
                     IRType gWordTy, IRType hWordTy);
 
 //------------------------------------------------------------//
-//--- Allocation sites (hh_sites.c)                        ---//
+//--- Blocks and sites (hh_blocks.c, hh_sites.c)           ---//
 //------------------------------------------------------------//
+
+typedef struct _Site Site;
+
+/* Block.access_flags */
+#define HH_ACC_READ               0x1
+#define HH_ACC_WRITTEN            0x2
+#define HH_ACC_WRITTEN_AFTER_READ 0x4
+
+typedef struct _Block {
+   Addr    payload;
+   SizeT   req_szB;        // never 0: a 0-byte request is 1 byte
+   Site*   site;
+   ULong   t_alloc_instrs;
+   ULong   t_last_access_instrs;  // = t_alloc_instrs until accessed
+   ULong   reads_bytes;
+   ULong   writes_bytes;
+   UShort* histo;          // per-offset access counts, saturating at
+                           //   0xFFFF; NULL if too large or resized
+   UChar   access_flags;   // HH_ACC_*
+} Block;
 
 /* How a site's per-offset histogram is aggregated (DHAT's rule): a
    site has one only while every retired block of the site had the same
    size. */
-typedef struct _Block Block;
-
 typedef enum { HistoUnknown, HistoExactly, HistoMixed } SiteHistoState;
 
-typedef struct _Site {
+#define HH_IDLE_DECILES 10
+
+struct _Site {
    /* Identity: the allocation stack without heaphunt's own frames.
       Sites with equal frame lists are one site. */
    Addr*   ips;
    UInt    n_ips;
    DiEpoch epoch;        // the epoch in which ips can be described
+   UInt    index;        // creation order, from 0
+   Bool    ignored;      // under an --ignore-fn function: not counted
 
    ULong total_blocks;   // allocated in the whole run (realloc counts)
    ULong total_bytes;
@@ -91,15 +127,35 @@ typedef struct _Site {
    ULong peak_blocks;    // live at the global peak (valid only when
    ULong peak_bytes;     //   peak_seq == hh_peak_seq, else = live)
    ULong peak_seq;
+   ULong first_alloc_instrs;
+   ULong last_free_instrs;
+
+   /* Folded in from blocks when they retire (freed, or live at exit). */
    ULong total_lifetimes_instrs;
    ULong freed_blocks;
-   ULong reads_bytes;    // folded in when blocks retire
+   ULong reads_bytes;
    ULong writes_bytes;
+   ULong no_access_blocks;         // never read nor written
+   ULong write_only_blocks;        // written, never read
+   ULong read_only_after_init_blocks; // read, never written after that
+   ULong short_lived_blocks;       // freed within HH_SHORT_LIVED_INSTRS
+   ULong idle_instrs;              // last access (or alloc) to death
+   ULong end_idle_bytes[HH_IDLE_DECILES]; // live at end, by last access
+
+   /* Copies (hh_copies.c): bytes and calls with this site's blocks as
+      the destination (in) or the source (out) of a memcpy-family call. */
+   ULong copy_in_bytes, copy_in_calls;
+   ULong copy_out_bytes, copy_out_calls;
+   ULong realloc_moved_bytes;      // copied by realloc moving a block
 
    SiteHistoState histo_state;
    SizeT          histo_szB;
    UInt*          histo;  // [0 .. histo_szB-1], or NULL
-} Site;
+};
+
+/* Blocks that live less than this many instructions are "short-lived"
+   (dh_view's "tuth"; DHAT writes the same constant). */
+#define HH_SHORT_LIVED_INSTRS 500
 
 /* A new global peak is counted by a sequence number, so that a site's
    live counts at the peak are captured lazily, on its next change. */
@@ -108,36 +164,39 @@ extern ULong hh_peak_seq;
 extern ULong hh_total_blocks, hh_total_bytes;
 extern ULong hh_live_blocks, hh_live_bytes;
 extern ULong hh_peak_blocks, hh_peak_bytes, hh_peak_instrs;
-extern ULong hh_reads_bytes, hh_writes_bytes;  // of retired blocks
+/* Of every block, live or not, up to now (client stats). */
+extern ULong hh_reads_now_bytes, hh_writes_now_bytes;
 
 void  hh_sites_init(void);
 Site* hh_site_for_ec(ExeContext* ec);
 void  hh_site_note_alloc(Site* site, SizeT szB);
 void  hh_site_note_free(Site* site, SizeT szB);
 void  hh_site_note_resize(Site* site, SizeT old_szB, SizeT new_szB);
-/* Fold a block's counters into its site: when it is freed
-   (because_freed) or, at exit, while still live. */
-void  hh_site_retire_block(Block* bk, Bool because_freed);
+/* A freed block's counters go into its site. */
+void  hh_site_retire_block(Block* bk);
 ULong hh_site_gb(const Site* site);
 ULong hh_site_gbk(const Site* site);
-/* Iterate over all sites in a fixed order (creation order). */
 UWord hh_sites_count(void);
-Site* hh_site_at(UWord i);
+Site* hh_site_at(UWord i);   // creation order
+/* The frames of an allocation or copy stack that the user wants to see:
+   heaphunt's own preload frames and --alloc-fn wrappers removed.  Never
+   empty; the array is VG_(malloc)ed. */
+void  hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out);
 
-//------------------------------------------------------------//
-//--- Blocks (hh_blocks.c)                                 ---//
-//------------------------------------------------------------//
+/* A consistent picture of every site at one moment, with the blocks
+   still live folded in as if they retired now: what a profile shows.
+   The live state is not changed, so a program can be profiled again
+   later (client request, monitor command). */
+typedef struct {
+   Site** sites;          // copies, in creation order
+   UWord  n_sites;
+   ULong  t_instrs;       // when taken ("te")
+   ULong  reads_bytes;    // of all blocks: the summary's Reads
+   ULong  writes_bytes;
+} SitesSnapshot;
 
-struct _Block {
-   Addr    payload;
-   SizeT   req_szB;        // never 0: a 0-byte request is 1 byte
-   Site*   site;
-   ULong   t_alloc_instrs;
-   ULong   reads_bytes;
-   ULong   writes_bytes;
-   UShort* histo;          // per-offset access counts, saturating at
-                           //   0xFFFF; NULL if too large or resized
-};
+SitesSnapshot* hh_snapshot_take(void);
+void           hh_snapshot_free(SitesSnapshot* snap);
 
 /* The tightest range [hh_heap_lo, hh_heap_lo + hh_heap_span) holding
    every block ever allocated.  Generated code reads these two words to
@@ -149,10 +208,9 @@ void   hh_blocks_init(void);
 void   hh_block_insert(Block* bk);
 void   hh_block_remove(Block* bk);
 Block* hh_block_containing(Addr a);
-/* Retire every live block, in address order, at exit. */
-void   hh_blocks_for_each(void (*fn)(Block*));
+/* Every live block, in address order. */
+void   hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque);
 UWord  hh_blocks_live_count(void);
-
 
 //------------------------------------------------------------//
 //--- Allocation callbacks (hh_alloc.c)                    ---//
@@ -168,6 +226,42 @@ void hh_alloc_report_counts(void);
 VG_REGPARM(2) void hh_on_read(Addr addr, UWord szB);
 VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB);
 void hh_track_syscall_accesses(void);
+
+//------------------------------------------------------------//
+//--- Copies (hh_copies.c)                                 ---//
+//------------------------------------------------------------//
+
+typedef struct _CopySite CopySite;
+
+extern ULong hh_copied_bytes, hh_copy_calls;
+
+void      hh_copies_init(void);
+void      hh_copy_note(ThreadId tid, Addr dst, Addr src, SizeT szB);
+UWord     hh_copy_sites_count(void);
+CopySite* hh_copy_site_at(UWord i);
+void      hh_copy_site_frames(const CopySite* cs, const Addr** ips,
+                              UInt* n_ips, DiEpoch* ep);
+ULong     hh_copy_site_bytes(const CopySite* cs);
+ULong     hh_copy_site_calls(const CopySite* cs);
+/* Calls fn(site or NULL for non-heap memory, bytes) for each source
+   (is_source) or destination the copy site touched. */
+void      hh_copy_site_for_each_end(const CopySite* cs, Bool is_source,
+                                    void (*fn)(const Site*, ULong, void*),
+                                    void* opaque);
+
+//------------------------------------------------------------//
+//--- Timeline and checkpoints (hh_timeline.c)             ---//
+//------------------------------------------------------------//
+
+void hh_timeline_init(void);
+/* Call after every change of the live totals. */
+void hh_timeline_note(void);
+void hh_checkpoint_add(const HChar* name);
+/* Writing (hh_output.c) iterates these. */
+UWord hh_timeline_points(ULong** t, ULong** bytes, ULong** blocks);
+UWord hh_checkpoints_count(void);
+void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
+                       ULong* bytes, ULong* blocks);
 
 //------------------------------------------------------------//
 //--- Client requests (hh_clreq.c)                         ---//
@@ -197,9 +291,10 @@ const HChar* hh_errno_text(UWord err);
 //--- Output (hh_output.c)                                 ---//
 //------------------------------------------------------------//
 
-/* Writes the profile to the expanded --heaphunt-out-file name; True on
-   success.  The file appears complete or not at all.  *path_out gets
-   the expanded name (VG_(malloc)ed) either way. */
+/* Writes a profile of the program as it is now to the expanded
+   path_template (option_name names it in messages); True on success.
+   The file appears complete or not at all.  *path_out gets the
+   expanded name (VG_(malloc)ed) either way. */
 Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                       HChar** path_out);
 void hh_print_summary(void);
