@@ -1,0 +1,352 @@
+"""The `heaphunt` command: report, diff, check, merge, export, view, run.
+
+`main(argv)` parses the arguments (argparse, one sub-parser per command),
+calls the command's function, and returns its exit status.  User errors --
+a bad option, a file that is missing, malformed or of the wrong kind -- go
+through `die()`: one line on stderr, "heaphunt: <what is wrong>", exit
+status 2, never a traceback.  `check` exits 1 when a limit is exceeded.
+The commands compute with the pure functions of the other modules and print
+their lines here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import webbrowser
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from . import __version__
+from .check import (GLOBAL_LIMITS, Limit, LimitSyntaxError, evaluate, missing_data,
+                    parse_site_limit, violation_lines)
+from .diff import diff_lines
+from .metrics import Metric, find_metric, metric_names
+from .profile import Profile, ProfileError, load
+from .report import ReportOptions, report_lines
+from .runner import RunError, run as run_under_valgrind
+from .view import find_viewer_dir, make_server, viewer_url
+from .writer import ExportError, MergeError, export_copy_mode, merge_profiles, write_json
+
+PROG = "heaphunt"
+EXIT_OK = 0
+EXIT_OVER_LIMIT = 1
+EXIT_BAD_INPUT = 2
+
+DEFAULT_SORT = "total-bytes"
+DEFAULT_TOP = 10
+DEFAULT_STACK_FRAMES = 5
+
+
+class _UsageError(Exception):
+    pass
+
+
+def die(message: str) -> NoReturn:
+    """Report a user error in one line and exit with status 2."""
+    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line through die()."""
+
+    def error(self, message: str) -> NoReturn:
+        sub = self.prog[len(PROG):].strip()
+        where = f" {sub}" if sub else ""
+        die(f"{message} (see '{PROG}{where} --help')")
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+def _metric(text: str) -> Metric:
+    metric = find_metric(text)
+    if metric is None:
+        raise argparse.ArgumentTypeError(
+            f"unknown metric {text!r}; one of: {', '.join(metric_names())}"
+            " (or a JSON key such as tb, eb, hhCopyOutB)")
+    return metric
+
+
+def _load(path: str) -> Profile:
+    try:
+        return load(path)
+    except ProfileError as e:
+        die(str(e))
+
+
+# --------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------
+
+def _print_lines(lines: list[str]) -> None:
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    profile = _load(args.file)
+    opts = ReportOptions(metric=args.sort, top=args.top, stack_frames=args.stacks,
+                         filter_text=args.filter, show_findings=not args.no_findings)
+    _print_lines(report_lines(profile, opts))
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    a = _load(args.a)
+    b = _load(args.b)
+    _print_lines(diff_lines(a, b, args.sort, args.top, args.filter))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    limits: list[Limit] = []
+    for dest, (key, words) in GLOBAL_LIMITS.items():
+        value = getattr(args, dest)
+        if value is not None:
+            limits.append(Limit(words, key, value))
+    for text in args.site or []:
+        try:
+            limits.append(parse_site_limit(text))
+        except LimitSyntaxError as e:
+            die(str(e))
+    if not limits:
+        die("check: no limits given; add e.g. --max-end-bytes 0 or --site FUNC:eb<=0")
+    profile = _load(args.file)
+    problem = missing_data(profile, limits)
+    if problem:
+        die(problem)
+    violations = evaluate(profile, limits)
+    if not violations:
+        print(f"{PROG} check: {profile.path}: OK, {len(limits)} limit"
+              f"{'s' if len(limits) != 1 else ''} met")
+        return EXIT_OK
+    print(f"{PROG} check: {profile.path}: FAILED, {len(violations)} of {len(limits)}"
+          f" limit{'s' if len(limits) != 1 else ''} exceeded")
+    _print_lines(violation_lines(profile, violations))
+    return EXIT_OVER_LIMIT
+
+
+def _check_output_path(out: str, inputs: list[str]) -> None:
+    out_path = Path(out)
+    if out_path.is_dir():
+        die(f"-o {out}: is a directory; name the output file")
+    if not out_path.parent.exists() and str(out_path.parent):
+        die(f"-o {out}: directory {out_path.parent} does not exist")
+    for i in inputs:
+        try:
+            if Path(i).resolve() == out_path.resolve():
+                die(f"-o {out}: is also an input; write the output elsewhere")
+        except OSError:
+            pass
+
+
+def _write(doc: dict, out: str) -> None:
+    try:
+        write_json(doc, out)
+    except OSError as e:
+        die(f"-o {out}: cannot write: {e.strerror or e}")
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    _check_output_path(args.output, args.files)
+    profiles = [_load(f) for f in args.files]
+    try:
+        doc = merge_profiles(profiles)
+    except MergeError as e:
+        die(str(e))
+    _write(doc, args.output)
+    print(f"{PROG} merge: {len(profiles)} profiles, {len(doc['pps'])} sites -> {args.output}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _check_output_path(args.output, [args.file])
+    profile = _load(args.file)
+    try:
+        doc = export_copy_mode(profile)
+    except ExportError as e:
+        die(str(e))
+    _write(doc, args.output)
+    print(f"{PROG} export: {len(doc['pps'])} copy sites -> {args.output}"
+          " (open it in Valgrind's dh_view.html)")
+    return EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    profile_path = Path(args.file)
+    _load(args.file)  # a bad file is reported here, not in the browser
+    viewer_dir = find_viewer_dir(args.viewer_dir)
+    if viewer_dir is None:
+        where = args.viewer_dir or "viewer/ beside the package's python/ directory"
+        die(f"no viewer found ({where} has no index.html); pass --viewer-dir DIR")
+    try:
+        server = make_server(viewer_dir, profile_path.resolve(), args.port)
+    except OSError as e:
+        die(f"--port {args.port}: cannot listen on 127.0.0.1: {e.strerror or e}")
+    url = viewer_url(server.server_address[1])
+    print(f"{PROG} view: serving {profile_path} at {url}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    if args.open:
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def _split_run_args(rest: list[str]) -> tuple[list[str], list[str]]:
+    """[opts...] -- PROG ARGS, or [opts...] PROG ARGS (PROG = first non-option)."""
+    if "--" in rest:
+        i = rest.index("--")
+        return rest[:i], rest[i + 1:]
+    for i, arg in enumerate(rest):
+        if not arg.startswith("-"):
+            return rest[:i], rest[i:]
+    return rest, []
+
+
+def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
+    own, program = _split_run_args(rest)
+    run_parser = _Parser(prog=f"{PROG} run", add_help=False)
+    _add_report_options(run_parser)
+    run_parser.add_argument("--valgrind")
+    run_parser.add_argument("-o", "--output")
+    known, valgrind_options = run_parser.parse_known_args(own)
+    for opt in valgrind_options:
+        if not opt.startswith("--"):
+            die(f"run: {opt!r} is not an option; put the program after '--'")
+    if not program:
+        die("run: no program given; usage: heaphunt run [options] -- PROG ARGS")
+    try:
+        result = run_under_valgrind(program, options=valgrind_options,
+                                    valgrind=known.valgrind, capture_output=False,
+                                    save_to=known.output)
+    except (RunError, ProfileError) as e:
+        die(str(e))
+    opts = ReportOptions(metric=known.sort, top=known.top, stack_frames=known.stacks,
+                         filter_text=known.filter, show_findings=not known.no_findings)
+    sys.stdout.flush()
+    _print_lines(report_lines(result.profile, opts))
+    return result.returncode
+
+
+def _add_report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sort", type=_metric, default=find_metric(DEFAULT_SORT),
+                   metavar="METRIC",
+                   help=f"rank sites by METRIC (default {DEFAULT_SORT}); one of "
+                        f"{', '.join(metric_names())}, or a JSON key (tb, eb, hhCopyOutB...)")
+    p.add_argument("--filter", metavar="TEXT",
+                   help="only sites with TEXT in any frame (function name or file:line)")
+    p.add_argument("--top", type=_non_negative, default=DEFAULT_TOP, metavar="N",
+                   help=f"show N sites (default {DEFAULT_TOP})")
+    p.add_argument("--stacks", type=_non_negative, default=DEFAULT_STACK_FRAMES, metavar="N",
+                   help=f"frames shown per site (default {DEFAULT_STACK_FRAMES}; 0 = none)")
+    p.add_argument("--no-findings", action="store_true", help="leave out the findings")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Read, compare and check heaphunt and DHAT "
+                     "heap profiles (DHAT JSON, file version 2).")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("report", help="summary, top sites and findings of one profile")
+    p.add_argument("file", metavar="FILE")
+    _add_report_options(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("diff", help="per-site changes from profile A to profile B")
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    p.add_argument("--sort", type=_metric, default=find_metric(DEFAULT_SORT), metavar="METRIC",
+                   help=f"compare METRIC (default {DEFAULT_SORT})")
+    p.add_argument("--filter", metavar="TEXT", help="only sites with TEXT in any frame")
+    p.add_argument("--top", type=_non_negative, default=DEFAULT_TOP * 2, metavar="N",
+                   help="show the N largest changes (default 20)")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("check", help="exit 1 if the profile exceeds a limit (CI gate)")
+    p.add_argument("file", metavar="FILE")
+    for dest, (key, words) in GLOBAL_LIMITS.items():
+        p.add_argument("--" + dest.replace("_", "-"), dest=dest, type=_non_negative,
+                       metavar="N", help=f"at most N {words} ({key})")
+    p.add_argument("--site", action="append", metavar="FUNC:METRIC<=N",
+                   help="METRIC summed over the sites with FUNC in their stack is at most N;"
+                        " repeatable")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("merge", help="merge profiles (fork servers, test suites) into one")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("export", help="write a DHAT copy-mode file from a profile's copy sites")
+    p.add_argument("--mode", required=True, choices=["copy"])
+    p.add_argument("file", metavar="IN")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("view", help="serve the viewer and the profile on 127.0.0.1")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--port", type=_non_negative, default=0,
+                   help="TCP port (default 0: any free port)")
+    p.add_argument("--open", action="store_true", help="open the URL in a web browser")
+    p.add_argument("--viewer-dir", metavar="DIR", help="the viewer's directory")
+    p.set_defaults(func=cmd_view)
+
+    p = sub.add_parser("run", help="run a program under valgrind --tool=heaphunt and report",
+                       add_help=False,
+                       usage="heaphunt run [report options] [--valgrind VG] [-o OUT] "
+                             "[--valgrind-or-tool-options...] -- PROG [ARGS...]")
+    p.set_defaults(func=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # `run` passes everything after its name through its own parsing: the
+    # program's arguments must not be read as heaphunt options.
+    if argv and argv[0] == "run":
+        if argv[1:2] in (["-h"], ["--help"]):
+            print(RUN_HELP)
+            return EXIT_OK
+        return _guard(lambda: cmd_run(argparse.Namespace(), argv[1:]))
+    args = parser.parse_args(argv)
+    return _guard(lambda: args.func(args))
+
+
+def _guard(action) -> int:
+    try:
+        return action()
+    except BrokenPipeError:
+        # `heaphunt report F | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+RUN_HELP = """usage: heaphunt run [options] -- PROG [ARGS...]
+
+Run PROG under valgrind --tool=heaphunt (the build tree's ./vg-in-place when
+run from a source tree, else $HEAPHUNT_VG, else valgrind on PATH), then print
+the report.  Options before '--':
+  --sort METRIC, --filter TEXT, --top N, --stacks N, --no-findings
+                  as for 'heaphunt report'
+  --valgrind VG   the valgrind (or vg-in-place) to use
+  -o OUT          also keep the profile as OUT
+  --anything-else passed to valgrind (e.g. --num-callers=30, --histogram-max=0)
+The exit status is the program's."""

@@ -1,0 +1,108 @@
+"""`heaphunt diff A B`: what changed between two profiles.
+
+Sites are matched by their frame lists as strings (frame_key: the code
+address is dropped from frames that have a file:line, so a rebuild with
+moved code still matches), never by index.  Several sites of one file with
+the same key are added together first.  The result is one row per key with
+the metric's value in A and B (0 where the site is absent), sorted by the
+absolute delta, largest first.  Pure functions; the CLI prints the lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .metrics import Metric, site_matches
+from .profile import SUMMARY_KEYS, Profile, Site, frame_name, stack_key
+from .textfmt import count, signed
+
+
+@dataclasses.dataclass
+class SiteDelta:
+    key: tuple[str, ...]
+    label: str                 # first frame, without its address
+    caller: str | None         # second frame, to tell same-named sites apart
+    before: float              # metric in A (0 if absent)
+    after: float
+    in_a: bool
+    in_b: bool
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+
+def _values_by_key(p: Profile, metric: Metric, filter_text: str | None
+                   ) -> dict[tuple[str, ...], tuple[float, Site]]:
+    out: dict[tuple[str, ...], tuple[float, Site]] = {}
+    for site in p.sites:
+        if not site_matches(site, filter_text):
+            continue
+        value = metric.value(site, p) or 0
+        key = stack_key(site.user_frames or site.frames)
+        if key in out:
+            prev, first = out[key]
+            out[key] = (prev + value, first)
+        else:
+            out[key] = (value, site)
+    return out
+
+
+def site_deltas(a: Profile, b: Profile, metric: Metric, filter_text: str | None = None
+                ) -> list[SiteDelta]:
+    va = _values_by_key(a, metric, filter_text)
+    vb = _values_by_key(b, metric, filter_text)
+    rows = []
+    for key in list(va) + [k for k in vb if k not in va]:
+        before, site_a = va.get(key, (0, None))
+        after, site_b = vb.get(key, (0, None))
+        site = site_a or site_b
+        frames = site.user_frames or site.frames
+        rows.append(SiteDelta(
+            key=key, label=site.name,
+            caller=frame_name(frames[1]) if len(frames) > 1 else None,
+            before=before, after=after, in_a=key in va, in_b=key in vb))
+    rows.sort(key=lambda r: (-abs(r.delta), -max(r.before, r.after), r.label))
+    return rows
+
+
+def totals_lines(a: Profile, b: Profile) -> list[str]:
+    names = {"tb": "total bytes", "tbk": "total blocks", "gb": "bytes at t-gmax",
+             "gbk": "blocks at t-gmax", "eb": "bytes at t-end", "ebk": "blocks at t-end",
+             "rb": "bytes read", "wb": "bytes written", "cb": "bytes copied",
+             "cbk": "copy calls"}
+    lines = ["Totals (A -> B, delta):"]
+    keys = list(SUMMARY_KEYS)
+    if a.totals.cb is not None or b.totals.cb is not None:
+        keys += ["cb", "cbk"]
+    for key in keys:
+        x = a.totals.get(key) or 0
+        y = b.totals.get(key) or 0
+        lines.append(f"  {names[key]:<16} {count(x):>15} -> {count(y):>15}  ({signed(y - x)})")
+    return lines
+
+
+def _number(v: float) -> str:
+    return count(v) if isinstance(v, float) and not v.is_integer() else count(int(v))
+
+
+def diff_lines(a: Profile, b: Profile, metric: Metric, top: int,
+               filter_text: str | None = None) -> list[str]:
+    lines = [f"A: {a.path} ({a.cmd})", f"B: {b.path} ({b.cmd})", ""]
+    lines += totals_lines(a, b)
+    rows = [r for r in site_deltas(a, b, metric, filter_text) if r.delta != 0]
+    lines.append("")
+    what = f" matching {filter_text!r}" if filter_text else ""
+    lines.append(f"Sites{what} by change in {metric.label} ({metric.name}),"
+                 f" {min(top, len(rows))} of {len(rows)} changed:")
+    if not rows:
+        lines.append("  no change")
+    for r in rows[:top]:
+        status = "" if (r.in_a and r.in_b) else ("  [new in B]" if r.in_b else "  [gone in B]")
+        delta = signed(r.delta if isinstance(r.delta, float) and not r.delta.is_integer()
+                       else int(r.delta))
+        lines.append(f"  {delta:>14}  ({_number(r.before)} -> {_number(r.after)})"
+                     f"  {r.label}{status}")
+        if r.caller:
+            lines.append(f"  {'':>14}   called from {r.caller}")
+    return lines

@@ -1,0 +1,657 @@
+"""Load a profile file into typed objects, rejecting bad files with one message.
+
+A profile is a DHAT file version 2 (Valgrind's DHAT in heap, copy or ad-hoc
+mode, or heaphunt, which writes heap mode plus extra "hh*" keys; see
+docs/json-format.md).  `load(path)` parses it with one `json.loads` and then
+walks only the keys it knows, checking each one's type and range, so that a
+malformed, truncated, hostile or wrong-version file raises `ProfileError`
+with a single line naming the file and the first problem found, never any
+other exception.  Unknown keys are ignored, as dh_view.js ignores them.
+
+Organisation: banner sections follow the data: errors, the dataclasses a
+caller sees (Totals, Site, CopySite, Timeline, Checkpoint, Profile), frame
+string helpers, then the loader (raw bytes -> JSON -> checked fields ->
+objects).  Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+# The one file version of DHAT's format that exists (dh_view.js insists on 2).
+SUPPORTED_FILE_VERSION = 2
+
+# Counts in a real profile are 64-bit unsigned in the tool; anything larger
+# is a corrupt or hostile file, and refusing it keeps arithmetic sane.
+MAX_COUNT = 2**64 - 1
+
+# DHAT's histogram counts latch at 0xffff (heaphunt saturates there too).
+MAX_ACC_COUNT = 0xFFFF
+
+# A decoded histogram has one entry per byte of a block, and only blocks up
+# to --histogram-max (default 1024) bytes get one.  A run-length count far
+# beyond any plausible block size is an attack on memory, not data.
+MAX_ACC_ENTRIES = 1 << 24
+
+# A real profile nests 4 levels deep (top, pps, pp, fs).  json's C decoder
+# raises RecursionError on deeply nested input; we turn that into a
+# ProfileError, and reject unexpected nesting where we know the shape.
+MAX_JSON_DEPTH_HINT = "nested too deeply to be a profile"
+
+# Summary fields, in the order DHAT prints them.
+SUMMARY_KEYS = ("tb", "tbk", "gb", "gbk", "eb", "ebk", "rb", "wb")
+
+# Per-site numbers of DHAT heap mode and which mode flag requires them.
+PP_ALWAYS_KEYS = ("tb", "tbk")
+PP_BKLT_KEYS = ("tl", "mb", "mbk", "gb", "gbk", "eb", "ebk")
+PP_BKACC_KEYS = ("rb", "wb")
+
+# heaphunt's per-site extras: JSON key -> Site attribute.  All optional.
+PP_HH_KEYS = {
+    "hhCopyInB": "copy_in_bytes",
+    "hhCopyInK": "copy_in_calls",
+    "hhCopyOutB": "copy_out_bytes",
+    "hhCopyOutK": "copy_out_calls",
+    "hhNoAccK": "never_accessed_blocks",
+    "hhWriteOnlyK": "write_only_blocks",
+    "hhReadOnlyAfterInitK": "read_only_after_init_blocks",
+    "hhShortK": "short_lived_blocks",
+    "hhIdleI": "idle_instrs",
+    "hhFirstT": "first_alloc_t",
+    "hhLastT": "last_free_t",
+}
+END_IDLE_BUCKETS = 10
+
+# Frame string as DHAT and heaphunt write it:
+#   "0x1091D8: log_event (leaky.c:95)"
+#   "0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so)"
+_FRAME_RE = re.compile(
+    r"^(?:0x[0-9A-Fa-f]+: )?(?P<fn>.*?) \((?P<in>in )?(?P<where>[^()]*)\)$")
+_ADDRESS_PREFIX_RE = re.compile(r"^0x[0-9A-Fa-f]+: ")
+_FILE_LINE_RE = re.compile(r"^.+:\d+$")
+
+
+# --------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------
+
+class ProfileError(Exception):
+    """A profile file cannot be used: its text names the file and the problem
+    in one line, ready to print after the program's name."""
+
+
+class _Bad(Exception):
+    """Internal: a problem at a JSON path, before the file name is added."""
+
+
+# --------------------------------------------------------------------------
+# What a caller sees
+# --------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Totals:
+    """The global summary numbers (DHAT's five lines, plus copies)."""
+    tb: int = 0    # total bytes allocated
+    tbk: int = 0   # total blocks allocated
+    gb: int = 0    # bytes live at t-gmax (the global peak)
+    gbk: int = 0   # blocks live at t-gmax
+    eb: int = 0    # bytes live at t-end
+    ebk: int = 0   # blocks live at t-end
+    rb: int = 0    # bytes read from heap blocks
+    wb: int = 0    # bytes written to heap blocks
+    cb: int | None = None    # bytes copied by memcpy-family calls, if profiled
+    cbk: int | None = None   # memcpy-family calls, if profiled
+
+    def get(self, key: str) -> int | None:
+        return getattr(self, key)
+
+
+@dataclasses.dataclass
+class Site:
+    """One program point ("pps" entry): an allocation call stack and its numbers.
+
+    DHAT's keys keep their names (tb, tbk, tl, ...).  Numbers a mode does not
+    record (copy and ad-hoc files have only tb/tbk) are None.  heaphunt's
+    extras are None in files that lack them.
+    """
+    index: int                      # position in the file's "pps"
+    frames: list[str]               # frame strings, innermost first
+    tb: int
+    tbk: int
+    tl: int | None = None           # sum of block lifetimes, instrs
+    mb: int | None = None
+    mbk: int | None = None
+    gb: int | None = None
+    gbk: int | None = None
+    eb: int | None = None
+    ebk: int | None = None
+    rb: int | None = None
+    wb: int | None = None
+    acc_rle: list[int] | None = None   # the file's run-length-encoded histogram
+    copy_in_bytes: int | None = None
+    copy_in_calls: int | None = None
+    copy_out_bytes: int | None = None
+    copy_out_calls: int | None = None
+    never_accessed_blocks: int | None = None
+    write_only_blocks: int | None = None
+    read_only_after_init_blocks: int | None = None
+    short_lived_blocks: int | None = None
+    idle_instrs: int | None = None
+    first_alloc_t: int | None = None
+    last_free_t: int | None = None
+    end_idle_deciles: list[int] | None = None
+
+    @property
+    def acc(self) -> list[int] | None:
+        """The per-offset access histogram, decoded (one count per byte)."""
+        return None if self.acc_rle is None else decode_acc(self.acc_rle)
+
+    @property
+    def user_frames(self) -> list[str]:
+        """Frames without those inside a Valgrind preload (DHAT shows malloc's
+        own frame in vgpreload_dhat-*.so; heaphunt hides it)."""
+        return [f for f in self.frames if not is_preload_frame(f)]
+
+    @property
+    def function(self) -> str:
+        """The function of the first user frame, without C++ parameters."""
+        frames = self.user_frames
+        return frame_function(frames[0]) if frames else "[no frames]"
+
+    @property
+    def name(self) -> str:
+        """How findings and reports name a site: "make_event (leaky.c:42)"."""
+        frames = self.user_frames
+        return frame_name(frames[0]) if frames else "[no frames]"
+
+    def get(self, key: str) -> Any:
+        """A number by its JSON key ("tb", "hhCopyInB") or attribute name."""
+        if key in PP_HH_KEYS:
+            key = PP_HH_KEYS[key]
+        elif key == "hhEndIdleDeciles":
+            key = "end_idle_deciles"
+        return getattr(self, key)
+
+
+@dataclasses.dataclass
+class CopySite:
+    """One memcpy-family call stack ("hhCopySites" entry)."""
+    index: int
+    frames: list[str]
+    cb: int                         # bytes copied
+    cbk: int                        # calls
+    src: list[tuple[int, int]]      # (pp index or -1, bytes read from it)
+    dst: list[tuple[int, int]]      # (pp index or -1, bytes written into it)
+
+    @property
+    def name(self) -> str:
+        return frame_name(self.frames[0]) if self.frames else "[no frames]"
+
+
+@dataclasses.dataclass
+class Timeline:
+    """Live heap over time, a step function: value holds until the next t."""
+    t: list[int]
+    b: list[int]
+    bk: list[int]
+
+
+@dataclasses.dataclass
+class Checkpoint:
+    name: str
+    t: int
+    b: int
+    bk: int
+
+
+@dataclasses.dataclass
+class Profile:
+    path: str                       # the file it was loaded from
+    version: int                    # dhatFileVersion
+    mode: str                       # "heap", "copy", "ad-hoc"
+    verb: str
+    bklt: bool                      # block lifetimes recorded
+    bkacc: bool                     # block accesses recorded
+    tu: str                         # time unit ("instrs")
+    mtu: str
+    cmd: str
+    pid: int
+    te: int                         # time at the end
+    tg: int | None                  # time of the global peak (heap mode)
+    tuth: int | None                # short-lived threshold (heap mode)
+    totals: Totals
+    totals_from_file: bool          # hhTotals present, else summed from sites
+    sites: list[Site]
+    frame_table: list[str]
+    hh_version: str | None = None
+    hist_limit: int | None = None
+    copies_enabled: bool | None = None
+    copy_sites: list[CopySite] | None = None
+    timeline: Timeline | None = None
+    checkpoints: list[Checkpoint] | None = None
+    extra_top_level: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def is_heaphunt(self) -> bool:
+        return self.hh_version is not None
+
+
+# --------------------------------------------------------------------------
+# Frame strings
+# --------------------------------------------------------------------------
+
+def is_preload_frame(frame: str) -> bool:
+    return "vgpreload_" in frame
+
+
+def frame_function(frame: str) -> str:
+    """"0x1091A9: alloc_small (site.c:12)" -> "alloc_small";
+    "0x10A0: alloc_plain() (x.cpp:20)" -> "alloc_plain"; "[root]" -> "[root]"."""
+    m = _FRAME_RE.match(frame)
+    fn = m.group("fn") if m else _ADDRESS_PREFIX_RE.sub("", frame)
+    head = fn.split("(")[0].strip()
+    return head or fn
+
+
+def frame_location(frame: str) -> str:
+    """"leaky.c:95" or "in /lib/libc.so.6", "" if the frame has neither."""
+    m = _FRAME_RE.match(frame)
+    if not m:
+        return ""
+    return ("in " if m.group("in") else "") + m.group("where")
+
+
+def frame_name(frame: str) -> str:
+    """The frame without its address: "log_event (leaky.c:95)"."""
+    return _ADDRESS_PREFIX_RE.sub("", frame)
+
+
+def frame_key(frame: str) -> str:
+    """What matches a frame across runs (diff, merge): its text without the
+    code address when it has a file:line, since a rebuild moves addresses but
+    not lines; frames without line info keep their address, or every "???"
+    in a library would become one frame."""
+    m = _FRAME_RE.match(frame)
+    if m and not m.group("in") and _FILE_LINE_RE.match(m.group("where")):
+        return frame_name(frame)
+    return frame
+
+
+def stack_key(frames: list[str]) -> tuple[str, ...]:
+    return tuple(frame_key(f) for f in frames)
+
+
+def decode_acc(rle: list[int]) -> list[int]:
+    """Undo DHAT's run-length encoding: "-N, M" is N entries of value M."""
+    out: list[int] = []
+    i = 0
+    while i < len(rle):
+        if rle[i] < 0:
+            out.extend([rle[i + 1]] * -rle[i])
+            i += 2
+        else:
+            out.append(rle[i])
+            i += 1
+    return out
+
+
+def encode_acc(values: list[int]) -> list[int]:
+    """DHAT's run-length encoding: runs of 4 or more become "-N, M"."""
+    out: list[int] = []
+    i = 0
+    while i < len(values):
+        j = i
+        while j < len(values) and values[j] == values[i]:
+            j += 1
+        run = j - i
+        if run >= 4:
+            out += [-run, values[i]]
+        else:
+            out += values[i:j]
+        i = j
+    return out
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+def load(path: str | Path) -> Profile:
+    """Read and check a profile file; raise ProfileError on any problem."""
+    name = str(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        raise ProfileError(f"{name}: is a directory, not a profile file") from None
+    except OSError as e:
+        raise ProfileError(f"{name}: cannot read: {e.strerror or e}") from None
+    return loads(data, name)
+
+
+def loads(data: bytes | str, name: str = "<profile>") -> Profile:
+    """Check and convert a profile's text; `name` is used in messages."""
+    try:
+        obj = _parse_json(data)
+        return _build_profile(obj, name)
+    except _Bad as e:
+        raise ProfileError(f"{name}: {e}") from None
+
+
+def _reject_constant(text: str) -> Any:
+    raise _Bad(f"not valid JSON: {text} is not a JSON number")
+
+
+def _parse_json(data: bytes | str) -> Any:
+    if isinstance(data, bytes):
+        if not data.strip():
+            raise _Bad("file is empty, not a profile")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _Bad(f"not a profile: byte {e.start} is not UTF-8 text") from None
+    else:
+        text = data
+    if not text.strip():
+        raise _Bad("file is empty, not a profile")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _Bad(f"not a profile: JSON {MAX_JSON_DEPTH_HINT}") from None
+    except json.JSONDecodeError as e:
+        if e.pos >= len(text.rstrip()):
+            raise _Bad(f"truncated JSON: input ends at line {e.lineno} column {e.colno}"
+                       f" ({e.msg})") from None
+        raise _Bad(f"not valid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    except ValueError as e:
+        # e.g. an integer with more digits than int() accepts.
+        raise _Bad(f"not valid JSON: {_one_line(str(e))}") from None
+
+
+def _one_line(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _show(value: Any) -> str:
+    """A value as it would appear in the file, short."""
+    try:
+        text = json.dumps(value)
+    except (ValueError, TypeError, RecursionError):
+        text = type(value).__name__
+    return _one_line(text, 60)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a non-integer number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null"
+
+
+def _count(value: Any, where: str) -> int:
+    """A non-negative integer no larger than MAX_COUNT."""
+    if type(value) is int:
+        if 0 <= value <= MAX_COUNT:
+            return value
+        if value < 0:
+            raise _Bad(f"{where} is {value}, a negative count")
+        raise _Bad(f"{where} is {_show(value)[:30]}, larger than any real count (2^64-1)")
+    raise _Bad(f"{where} should be a non-negative integer, got {_type_name(value)} ({_show(value)})")
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _Bad(f"{where} should be a string, got {_type_name(value)} ({_show(value)})")
+    return value
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"{where} should be true or false, got {_type_name(value)} ({_show(value)})")
+    return value
+
+
+def _list(value: Any, where: str) -> list:
+    if not isinstance(value, list):
+        raise _Bad(f"{where} should be a list, got {_type_name(value)} ({_show(value)})")
+    return value
+
+
+def _object(value: Any, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise _Bad(f"{where} should be an object, got {_type_name(value)} ({_show(value)})")
+    return value
+
+
+def _required(obj: dict, key: str, where: str, why: str = "") -> Any:
+    if key not in obj:
+        raise _Bad(f"{where} has no \"{key}\" field{why}")
+    return obj[key]
+
+
+def _optional(obj: dict, key: str, where: str, check: Callable[[Any, str], Any]) -> Any:
+    if key not in obj:
+        return None
+    return check(obj[key], f"{where}.{key}" if where else key)
+
+
+def _build_profile(obj: Any, name: str) -> Profile:
+    if not isinstance(obj, dict):
+        raise _Bad(f"not a profile: the file holds {_type_name(obj)}, not a JSON object")
+    if "dhatFileVersion" not in obj:
+        raise _Bad("not a DHAT or heaphunt profile: no \"dhatFileVersion\" field")
+    version = obj["dhatFileVersion"]
+    if type(version) is not int or version != SUPPORTED_FILE_VERSION:
+        raise _Bad(f"dhatFileVersion is {_show(version)}; only version "
+                   f"{SUPPORTED_FILE_VERSION} is supported")
+    top = "the top-level object"
+    mode = _string(_required(obj, "mode", top), "mode")
+    verb = _string(_required(obj, "verb", top), "verb")
+    bklt = _boolean(_required(obj, "bklt", top), "bklt")
+    bkacc = _boolean(_required(obj, "bkacc", top), "bkacc")
+    tu = _string(_required(obj, "tu", top), "tu")
+    mtu = _string(_required(obj, "Mtu", top), "Mtu")
+    cmd = _string(_required(obj, "cmd", top), "cmd")
+    pid = _count(_required(obj, "pid", top), "pid")
+    te = _count(_required(obj, "te", top), "te")
+    tg = tuth = None
+    if bklt:
+        why = " (required when bklt is true)"
+        tg = _count(_required(obj, "tg", top, why), "tg")
+        tuth = _count(_required(obj, "tuth", top, why), "tuth")
+    ftbl = _frame_table(_required(obj, "ftbl", top))
+    pps = _list(_required(obj, "pps", top), "pps")
+    sites = [_site(pp, i, ftbl, bklt, bkacc) for i, pp in enumerate(pps)]
+
+    hh_version = _optional(obj, "hhVersion", "", _string)
+    hist_limit = _optional(obj, "hhHistLimit", "", _count)
+    copies_enabled = _optional(obj, "hhCopies", "", _boolean)
+    totals_obj = _optional(obj, "hhTotals", "", _object)
+    if totals_obj is not None:
+        totals = _totals(totals_obj)
+    else:
+        totals = sum_totals(sites)
+    copy_sites = None
+    if "hhCopySites" in obj:
+        raw_copy_sites = _list(obj["hhCopySites"], "hhCopySites")
+        copy_sites = [_copy_site(cs, i, ftbl, len(sites)) for i, cs in enumerate(raw_copy_sites)]
+    timeline = _optional(obj, "hhTimeline", "", _timeline)
+    checkpoints = None
+    if "hhCheckpoints" in obj:
+        checkpoints = [_checkpoint(c, f"hhCheckpoints[{i}]")
+                       for i, c in enumerate(_list(obj["hhCheckpoints"], "hhCheckpoints"))]
+    known = {"dhatFileVersion", "mode", "verb", "bklt", "bkacc", "tu", "Mtu", "cmd",
+             "pid", "te", "tg", "tuth", "ftbl", "pps", "hhVersion", "hhHistLimit",
+             "hhCopies", "hhTotals", "hhCopySites", "hhTimeline", "hhCheckpoints"}
+    extra = {k: v for k, v in obj.items() if k not in known}
+    return Profile(
+        path=name, version=version, mode=mode, verb=verb, bklt=bklt, bkacc=bkacc,
+        tu=tu, mtu=mtu, cmd=cmd, pid=pid, te=te, tg=tg, tuth=tuth, totals=totals,
+        totals_from_file=totals_obj is not None, sites=sites, frame_table=ftbl,
+        hh_version=hh_version, hist_limit=hist_limit, copies_enabled=copies_enabled,
+        copy_sites=copy_sites, timeline=timeline, checkpoints=checkpoints,
+        extra_top_level=extra)
+
+
+def _frame_table(value: Any) -> list[str]:
+    ftbl = _list(value, "ftbl")
+    if not ftbl:
+        raise _Bad("ftbl is empty; it should start with \"[root]\"")
+    for i, frame in enumerate(ftbl):
+        if not isinstance(frame, str):
+            raise _Bad(f"ftbl[{i}] should be a frame string, got {_type_name(frame)} ({_show(frame)})")
+    return ftbl
+
+
+def _frames(value: Any, where: str, ftbl: list[str]) -> list[str]:
+    indices = _list(value, where)
+    frames = []
+    n = len(ftbl)
+    for j, index in enumerate(indices):
+        if type(index) is not int:
+            raise _Bad(f"{where}[{j}] should be a frame index, got {_type_name(index)} ({_show(index)})")
+        if not 0 <= index < n:
+            raise _Bad(f"{where}[{j}] is frame {index}, but ftbl has only {n} entries (0..{n - 1})")
+        frames.append(ftbl[index])
+    return frames
+
+
+def _site(pp: Any, i: int, ftbl: list[str], bklt: bool, bkacc: bool) -> Site:
+    where = f"pps[{i}]"
+    if not isinstance(pp, dict):
+        raise _Bad(f"{where} should be an object, got {_type_name(pp)} ({_show(pp)})")
+    frames = _frames(_required(pp, "fs", where), f"{where}.fs", ftbl)
+    numbers: dict[str, Any] = {}
+    for key in PP_ALWAYS_KEYS:
+        numbers[key] = _count(_required(pp, key, where), f"{where}.{key}")
+    for flag, flag_name, keys in ((bklt, "bklt", PP_BKLT_KEYS), (bkacc, "bkacc", PP_BKACC_KEYS)):
+        for key in keys:
+            if flag:
+                numbers[key] = _count(
+                    _required(pp, key, where, f" (required when {flag_name} is true)"),
+                    f"{where}.{key}")
+            elif key in pp:
+                numbers[key] = _count(pp[key], f"{where}.{key}")
+    for key, attr in PP_HH_KEYS.items():
+        if key in pp:
+            numbers[attr] = _count(pp[key], f"{where}.{key}")
+    if "hhEndIdleDeciles" in pp:
+        numbers["end_idle_deciles"] = _deciles(pp["hhEndIdleDeciles"], f"{where}.hhEndIdleDeciles")
+    if "acc" in pp:
+        numbers["acc_rle"] = _acc(pp["acc"], f"{where}.acc")
+    return Site(index=i, frames=frames, **numbers)
+
+
+def _deciles(value: Any, where: str) -> list[int]:
+    items = _list(value, where)
+    if len(items) != END_IDLE_BUCKETS:
+        raise _Bad(f"{where} should have {END_IDLE_BUCKETS} buckets, has {len(items)}")
+    return [_count(v, f"{where}[{j}]") for j, v in enumerate(items)]
+
+
+def _acc(value: Any, where: str) -> list[int]:
+    """Check a run-length-encoded histogram without expanding it."""
+    rle = _list(value, where)
+    entries = 0
+    j = 0
+    while j < len(rle):
+        item = rle[j]
+        if type(item) is not int:
+            raise _Bad(f"{where}[{j}] should be an integer, got {_type_name(item)} ({_show(item)})")
+        if item < 0:
+            if j + 1 >= len(rle):
+                raise _Bad(f"{where} ends with a repeat count ({item}) and no value after it")
+            entries -= item
+            j += 1
+            item = rle[j]
+            if type(item) is not int or item < 0:
+                raise _Bad(f"{where}[{j}] should be a count after a repeat, got {_show(item)}")
+        else:
+            entries += 1
+        if item > MAX_ACC_COUNT:
+            raise _Bad(f"{where}[{j}] is {_show(item)[:30]}, above the histogram's limit 65535")
+        if entries > MAX_ACC_ENTRIES:
+            raise _Bad(f"{where} decodes to more than {MAX_ACC_ENTRIES} entries")
+        j += 1
+    return rle
+
+
+def _totals(obj: dict) -> Totals:
+    values: dict[str, int | None] = {}
+    for key in SUMMARY_KEYS:
+        values[key] = _count(_required(obj, key, "hhTotals"), f"hhTotals.{key}")
+    for key in ("cb", "cbk"):
+        values[key] = _optional(obj, key, "hhTotals", _count)
+    return Totals(**values)
+
+
+def sum_totals(sites: list[Site]) -> Totals:
+    """Totals recomputed from the sites, for files without hhTotals (DHAT's).
+    gb/gbk add up exactly: each site's gb is its bytes at the global peak."""
+    totals = Totals()
+    for key in SUMMARY_KEYS:
+        setattr(totals, key, sum(getattr(s, key) or 0 for s in sites))
+    return totals
+
+
+def _pairs(value: Any, where: str, n_sites: int) -> list[tuple[int, int]]:
+    out = []
+    for j, pair in enumerate(_list(value, where)):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _Bad(f"{where}[{j}] should be a [pp_index, bytes] pair, got {_show(pair)}")
+        index, nbytes = pair
+        if type(index) is not int or not -1 <= index < n_sites:
+            raise _Bad(f"{where}[{j}] names site {_show(index)}, but there are "
+                       f"{n_sites} sites (-1 = not a heap block)")
+        out.append((index, _count(nbytes, f"{where}[{j}][1]")))
+    return out
+
+
+def _copy_site(cs: Any, i: int, ftbl: list[str], n_sites: int) -> CopySite:
+    where = f"hhCopySites[{i}]"
+    obj = _object(cs, where)
+    frames = _frames(_required(obj, "fs", where), f"{where}.fs", ftbl)
+    cb = _count(_required(obj, "cb", where), f"{where}.cb")
+    cbk = _count(_required(obj, "cbk", where), f"{where}.cbk")
+    src = _pairs(obj.get("src", []), f"{where}.src", n_sites)
+    dst = _pairs(obj.get("dst", []), f"{where}.dst", n_sites)
+    return CopySite(index=i, frames=frames, cb=cb, cbk=cbk, src=src, dst=dst)
+
+
+def _timeline(value: Any, where: str) -> Timeline:
+    obj = _object(value, where)
+    series = {}
+    for key in ("t", "b", "bk"):
+        items = _list(_required(obj, key, where), f"{where}.{key}")
+        series[key] = [_count(v, f"{where}.{key}[{j}]") for j, v in enumerate(items)]
+    if not len(series["t"]) == len(series["b"]) == len(series["bk"]):
+        raise _Bad(f"{where}: t, b and bk have different lengths "
+                   f"({len(series['t'])}, {len(series['b'])}, {len(series['bk'])})")
+    t = series["t"]
+    for j in range(1, len(t)):
+        if t[j] <= t[j - 1]:
+            raise _Bad(f"{where}.t is not strictly increasing at index {j} ({t[j - 1]} then {t[j]})")
+    return Timeline(t=t, b=series["b"], bk=series["bk"])
+
+
+def _checkpoint(value: Any, where: str) -> Checkpoint:
+    obj = _object(value, where)
+    return Checkpoint(
+        name=_string(_required(obj, "name", where), f"{where}.name"),
+        t=_count(_required(obj, "t", where), f"{where}.t"),
+        b=_count(_required(obj, "b", where), f"{where}.b"),
+        bk=_count(_required(obj, "bk", where), f"{where}.bk"))

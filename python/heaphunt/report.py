@@ -1,0 +1,138 @@
+"""`heaphunt report`: the text of a profile's summary, top sites and findings.
+
+Every function here returns lines (strings) and prints nothing: the CLI
+prints them.  Layout: a header with DHAT's five summary numbers (and copies,
+when profiled), then the top N sites by the chosen metric with their numbers
+and stack, then "Findings:".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from . import findings as findings_mod
+from .metrics import Metric, rank, site_matches
+from .profile import Profile, Site, frame_name
+from .textfmt import count, ratio, site_label
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportOptions:
+    metric: Metric
+    top: int = 10              # sites shown
+    stack_frames: int = 5      # frames shown per site; 0 = none
+    filter_text: str | None = None
+    show_findings: bool = True
+
+
+def header_lines(p: Profile) -> list[str]:
+    t = p.totals
+    tool = f"heaphunt {p.hh_version}" if p.hh_version else "DHAT"
+    lines = [
+        f"Profile:   {p.path} ({tool} file, mode {p.mode})",
+        f"Command:   {p.cmd}",
+        f"PID:       {p.pid}",
+    ]
+    time_line = f"Time:      {count(p.te)} {p.tu} at t-end"
+    if p.tg is not None:
+        time_line += f", t-gmax at {count(p.tg)} {p.tu}"
+    lines.append(time_line)
+    if p.mode != "heap":
+        lines.append(f"Total:     {count(t.tb)} units in {count(t.tbk)} events ({p.verb})")
+        return lines
+    lines += [
+        f"Total:     {count(t.tb)} bytes in {count(t.tbk)} blocks",
+        f"At t-gmax: {count(t.gb)} bytes in {count(t.gbk)} blocks",
+        f"At t-end:  {count(t.eb)} bytes in {count(t.ebk)} blocks",
+        f"Reads:     {count(t.rb)} bytes",
+        f"Writes:    {count(t.wb)} bytes",
+    ]
+    if t.cb is not None:
+        lines.append(f"Copies:    {count(t.cb)} bytes in {count(t.cbk)} calls")
+    if p.checkpoints:
+        for c in p.checkpoints:
+            lines.append(f"Checkpoint {c.name!r} at {count(c.t)} {p.tu}: "
+                         f"{count(c.b)} bytes in {count(c.bk)} blocks live")
+    return lines
+
+
+def _avg(num: int | None, den: int | None) -> str:
+    r = ratio(num, den)
+    return "-" if r is None else f"{r:,.1f}"
+
+
+def site_detail_lines(site: Site, p: Profile) -> list[str]:
+    """The numbers of one site, DHAT-style, a few lines."""
+    lines = [f"total {count(site.tb)} bytes in {count(site.tbk)} blocks"
+             f" (avg size {_avg(site.tb, site.tbk)} bytes"
+             + (f", avg lifetime {_avg(site.tl, site.tbk)} {p.tu})" if site.tl is not None else ")")]
+    if site.mb is not None:
+        lines.append(f"max {count(site.mb)} bytes in {count(site.mbk)} blocks;"
+                     f" at t-gmax {count(site.gb)} bytes in {count(site.gbk)} blocks;"
+                     f" at t-end {count(site.eb)} bytes in {count(site.ebk)} blocks")
+    if site.rb is not None:
+        lines.append(f"reads {count(site.rb)} bytes ({_avg(site.rb, site.tb)}/byte);"
+                     f" writes {count(site.wb)} bytes ({_avg(site.wb, site.tb)}/byte)")
+    extras = []
+    if site.copy_in_bytes is not None or site.copy_out_bytes is not None:
+        extras.append(f"copied in {count(site.copy_in_bytes)} bytes"
+                      f" ({count(site.copy_in_calls)} calls), out {count(site.copy_out_bytes)}"
+                      f" bytes ({count(site.copy_out_calls)} calls)")
+    if site.never_accessed_blocks is not None:
+        extras.append(f"never accessed {count(site.never_accessed_blocks)} blocks,"
+                      f" write-only {count(site.write_only_blocks)},"
+                      f" short-lived {count(site.short_lived_blocks)}")
+    if site.idle_instrs is not None and site.tl:
+        extras.append(f"idle {site.idle_instrs * 100 // site.tl}% of lifetime")
+    if extras:
+        lines.append("; ".join(extras))
+    return lines
+
+
+def stack_lines(site: Site, frames_shown: int) -> list[str]:
+    frames = site.user_frames or site.frames
+    shown = frames[:frames_shown]
+    lines = [("at " if i == 0 else "   ") + frame_name(f) for i, f in enumerate(shown)]
+    if len(frames) > len(shown) and shown:
+        lines.append(f"   ... {len(frames) - len(shown)} more frames")
+    return lines
+
+
+def _value_text(value: int | float) -> str:
+    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+
+
+def top_sites_lines(p: Profile, opts: ReportOptions) -> list[str]:
+    chosen = [s for s in p.sites if site_matches(s, opts.filter_text)]
+    ranked = rank(chosen, p, opts.metric)
+    what = f"{len(p.sites)} sites"
+    if opts.filter_text:
+        what += f", {len(chosen)} matching {opts.filter_text!r}"
+    lines = [f"Top {min(opts.top, len(ranked))} sites by {opts.metric.label}"
+             f" ({opts.metric.name}; {what}):"]
+    if not ranked:
+        lines.append("  (no site has this metric)")
+    for n, (site, value) in enumerate(ranked[:opts.top], 1):
+        lines.append("")
+        lines.append(f"#{n}  {_value_text(value)}  {site_label(site, p)}")
+        lines += ["    " + line for line in site_detail_lines(site, p)]
+        if opts.stack_frames > 0:
+            lines += ["    " + line for line in stack_lines(site, opts.stack_frames)]
+    return lines
+
+
+def findings_lines(p: Profile) -> list[str]:
+    found = findings_mod.find_all(p)
+    lines = ["Findings:"]
+    if not found:
+        lines.append("  none")
+    for f in found:
+        lines.append(f"  [{f.kind}] {f.sentence}")
+    return lines
+
+
+def report_lines(p: Profile, opts: ReportOptions) -> list[str]:
+    lines = header_lines(p) + [""] + top_sites_lines(p, opts)
+    if opts.show_findings:
+        lines += [""] + findings_lines(p)
+    return lines

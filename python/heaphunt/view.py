@@ -1,0 +1,91 @@
+"""`heaphunt view FILE`: serve the viewer and one profile on localhost.
+
+The viewer is the static page in the repository's viewer/ directory (or the
+installed copy); it loads the profile named by its `?file=URL` parameter.
+We serve the viewer's files at / and the profile at /profile.json, on
+127.0.0.1 only, and hand out http://127.0.0.1:PORT/index.html?file=/profile.json.
+Nothing else on the machine is reachable through the server: the viewer
+directory is the document root, and the profile is one fixed path.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+PROFILE_URL_PATH = "/profile.json"
+VIEWER_ENTRY = "index.html"
+
+
+def find_viewer_dir(explicit: str | None = None) -> Path | None:
+    """--viewer-dir, else $HEAPHUNT_VIEWER_DIR, else viewer/ beside the
+    package's python/ directory: <repo>/viewer in a source tree, and
+    <datadir>/heaphunt/viewer when installed as <datadir>/heaphunt/python."""
+    candidates = []
+    if explicit:
+        candidates.append(Path(explicit))
+    elif os.environ.get("HEAPHUNT_VIEWER_DIR"):
+        candidates.append(Path(os.environ["HEAPHUNT_VIEWER_DIR"]))
+    else:
+        package_dir = Path(__file__).resolve().parent
+        candidates.append(package_dir.parent.parent / "viewer")
+    for c in candidates:
+        if (c / VIEWER_ENTRY).is_file():
+            return c
+    return None
+
+
+def viewer_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/{VIEWER_ENTRY}?file={PROFILE_URL_PATH}"
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    profile_path: Path = Path()
+
+    def do_GET(self) -> None:
+        if self.path.split("?", 1)[0] == PROFILE_URL_PATH:
+            self._send_profile(head_only=False)
+        else:
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if self.path.split("?", 1)[0] == PROFILE_URL_PATH:
+            self._send_profile(head_only=True)
+        else:
+            super().do_HEAD()
+
+    def _send_profile(self, head_only: bool) -> None:
+        try:
+            f = open(self.profile_path, "rb")
+        except OSError as e:
+            self.send_error(404, f"cannot read profile: {e.strerror}")
+            return
+        with f:
+            size = os.fstat(f.fileno()).st_size
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(size))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head_only:
+                self.copyfile(f, self.wfile)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # one line per request would bury the URL
+
+
+def make_server(viewer_dir: Path, profile_path: Path, port: int = 0
+                ) -> http.server.ThreadingHTTPServer:
+    """A server bound to 127.0.0.1:port (0 = any free port), not yet serving."""
+    handler = type("ProfileHandler", (_Handler,), {"profile_path": profile_path})
+    factory = functools.partial(handler, directory=str(viewer_dir))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
+
+
+def serve_in_thread(server: http.server.ThreadingHTTPServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return thread
