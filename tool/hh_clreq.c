@@ -13,6 +13,7 @@
      HEAPHUNT_DUMP         writes a complete profile now, without
                            disturbing the run (see hh_snapshot_take)
      HEAPHUNT_CHECKPOINT   names the current moment in the timeline
+   and Valgrind's gdbserver monitor commands (hh_dumps.c).
 
    DHAT's requests:
      DHAT_AD_HOC_EVENT     ad-hoc profiling is a DHAT mode heaphunt does
@@ -85,18 +86,6 @@ static void copy_stats_to_client(HeaphuntStats* client_stats,
                client_szB < sizeof(stats) ? client_szB : sizeof(stats));
 }
 
-static Bool dump_now(const HChar* client_path)
-{
-   HChar* path = NULL;
-   const HChar* path_template = client_path != NULL ? client_path
-                                                    : hh_clo_out_file;
-   Bool ok = hh_write_profile("HEAPHUNT_DUMP", path_template, &path);
-   if (ok && VG_(clo_verbosity) > 1)
-      VG_(umsg)("heaphunt: profile written to %s\n", path);
-   VG_(free)(path);
-   return ok;
-}
-
 Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
 {
    switch (arg[0]) {
@@ -112,7 +101,7 @@ Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
       *ret = 1;
       return True;
    case VG_USERREQ__HEAPHUNT_DUMP:
-      *ret = dump_now((const HChar*)arg[1]) ? 1 : 0;
+      *ret = hh_dump_now("HEAPHUNT_DUMP", (const HChar*)arg[1]) ? 1 : 0;
       return True;
    case VG_USERREQ__HEAPHUNT_CHECKPOINT:
       hh_checkpoint_add(arg[1] != 0 ? (const HChar*)arg[1] : "(unnamed)");
@@ -125,6 +114,9 @@ Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
    case HH_DHAT_AD_HOC_EVENT:
    case HH_DHAT_COPY:
       *ret = 0;
+      return True;
+   case VG_USERREQ__GDB_MONITOR_COMMAND:
+      *ret = hh_handle_monitor_command((const HChar*)arg[1]) ? 1 : 0;
       return True;
    case HH_DHAT_HISTOGRAM_MEMORY:
       *ret = give_block_a_histogram((Addr)arg[1]) ? 1 : 0;

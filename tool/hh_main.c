@@ -34,7 +34,11 @@ extern Bool VG_(clo_read_inline_info);
 
 static void hh_post_clo_init(void)
 {
+   /* Expanding the output name now reports a malformed one (a bad %
+      sequence, an unset %q{VAR}) at start-up, not after a long run. */
+   VG_(free)(VG_(expand_file_name)("--heaphunt-out-file", hh_clo_out_file));
    hh_track_syscall_accesses();
+   hh_dumps_init();
 }
 
 /* --max-end-bytes / --max-end-blocks: True if the run is within them;
@@ -102,6 +106,7 @@ static void hh_pre_clo_init(void)
                                    hh_print_usage, hh_print_debug_usage);
    VG_(needs_client_requests)(hh_handle_client_request);
    hh_register_malloc_replacement();
+   hh_dumps_register();
 
    hh_blocks_init();
    hh_sites_init();

@@ -82,6 +82,7 @@ Bool hh_process_cmd_line_option(const HChar* arg)
 {
    Long histogram_max = 0;
    const HChar* fn_name = NULL;
+   Long dump_every = 0;
 
    if VG_STR_CLO(arg, "--heaphunt-out-file", hh_clo_out_file) {
       check_out_file_template(arg, hh_clo_out_file);
@@ -99,6 +100,9 @@ Bool hh_process_cmd_line_option(const HChar* arg)
                          0, (Long)(~0ULL >> 1)) {
    } else if VG_BINT_CLO(arg, "--limit-exit-code", hh_clo_limit_exit_code,
                          1, 255) {
+   } else if VG_BINT_CLO(arg, "--dump-every", dump_every,
+                         0, (Long)(~0ULL >> 1)) {
+      hh_clo_dump_every_instrs = (ULong)dump_every;
    } else if VG_STR_CLO(arg, "--dhat-out-file", hh_clo_out_file) {
       /* Accepted so that DHAT command lines keep working. */
       check_out_file_template(arg, hh_clo_out_file);
@@ -124,7 +128,9 @@ void hh_print_usage(void)
 "    --max-end-bytes=<n>         exit with --limit-exit-code if more than\n"
 "                                <n> bytes are still live at exit\n"
 "    --max-end-blocks=<n>        likewise for blocks live at exit\n"
-"    --limit-exit-code=<1..255>  exit status when a limit is exceeded [1]\n",
+"    --limit-exit-code=<1..255>  exit status when a limit is exceeded [1]\n"
+"    --dump-every=<instrs>       also write <out-file>.<n> every <instrs>\n"
+"                                guest instructions; 0 = never [0]\n",
       HH_DEFAULT_HISTOGRAM_MAX);
 }
 

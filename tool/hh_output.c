@@ -340,9 +340,50 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
    hh_json_raw(out, " ]\n}\n");
 }
 
+/* VG_(expand_file_name) ends the process on a malformed template,
+   which is right for a command line option at start-up but not for a
+   path a running program or a monitor command supplies: those are
+   checked here first.  Accepts %p, %%, and %q{VAR} with VAR set. */
+static Bool path_template_ok(const HChar* path_template)
+{
+   if (path_template[0] == '\0')
+      return False;
+   for (const HChar* p = path_template; *p != '\0'; p++) {
+      if (*p != '%')
+         continue;
+      p++;
+      if (*p == 'p' || *p == '%')
+         continue;
+      if (*p != 'q' || p[1] != '{')
+         return False;
+      const HChar* name = p + 2;
+      const HChar* close = VG_(strchr)(name, '}');
+      if (close == NULL || close == name)
+         return False;
+      HChar var[256];
+      SizeT len = (SizeT)(close - name);
+      if (len >= sizeof(var))
+         return False;
+      VG_(memcpy)(var, name, len);
+      var[len] = '\0';
+      if (VG_(getenv)(var) == NULL)
+         return False;
+      p = close;
+   }
+   return True;
+}
+
 Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                       HChar** path_out)
 {
+   if (!path_template_ok(path_template)) {
+      VG_(umsg)("heaphunt: error: bad profile file name '%s' (%s): use "
+                "%%p, %%%% or %%q{VAR} with VAR set; no profile written.\n",
+                path_template, option_name);
+      *path_out = VG_(strdup)("hh.out.bad_path", path_template);
+      return False;
+   }
+
    /* Expanded now, not at start-up, so that a forked child's %p is its
       own pid. */
    HChar* path = VG_(expand_file_name)(option_name, path_template);

@@ -95,6 +95,7 @@ void hh_timeline_note(void)
    b->last_t      = now;
    b->last_bytes  = hh_live_bytes;
    b->last_blocks = hh_live_blocks;
+   hh_dumps_check_periodic();
 }
 
 /* Adds (t, bytes, blocks) unless t does not advance; the arrays have

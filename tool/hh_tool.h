@@ -21,6 +21,7 @@
      hh_access.c      reads and writes into blocks (guest and syscalls)
      hh_copies.c      memcpy-family copies and their call sites
      hh_timeline.c    live heap size over time, named checkpoints
+     hh_dumps.c       profiles before exit: on request, periodic, exec
      hh_instrument.c  VEX instrumentation: the clock and memory events
      hh_clreq.c       client requests (heaphunt.h's and dhat.h's)
      hh_json.c        a small buffered JSON writer
@@ -55,6 +56,7 @@ extern Bool         hh_clo_copies;        // --copies
 extern Long         hh_clo_max_end_bytes; // --max-end-bytes, -1 = none
 extern Long         hh_clo_max_end_blocks;// --max-end-blocks, -1 = none
 extern Int          hh_clo_limit_exit_code; // --limit-exit-code
+extern ULong        hh_clo_dump_every_instrs; // --dump-every, 0 = never
 
 Bool hh_process_cmd_line_option(const HChar* arg);
 void hh_print_usage(void);
@@ -262,6 +264,18 @@ UWord hh_timeline_points(ULong** t, ULong** bytes, ULong** blocks);
 UWord hh_checkpoints_count(void);
 void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
                        ULong* bytes, ULong* blocks);
+
+//------------------------------------------------------------//
+//--- Profiles before exit (hh_dumps.c)                    ---//
+//------------------------------------------------------------//
+
+void hh_dumps_init(void);
+void hh_dumps_register(void);
+/* path_template NULL: the --heaphunt-out-file name. */
+Bool hh_dump_now(const HChar* why, const HChar* path_template);
+void hh_dumps_check_periodic(void);
+Bool hh_handle_monitor_command(const HChar* command);
+void hh_print_monitor_help(void);
 
 //------------------------------------------------------------//
 //--- Client requests (hh_clreq.c)                         ---//
