@@ -212,7 +212,7 @@ def run_benchmarks(workloads: list[Workload], tools: list[str], reps: int,
                     if rep == 0:
                         result.summaries[tool] = summary_lines(stderr_text)
                     note(f"{w.name:9} {tool:9} rep {rep + 1}/{reps}: "
-                         f"{sample.wall_s:6.2f} s {sample.peak_rss_kb / 1024:7.1f} MB")
+                         f"{sample.wall_s:6.2f} s {sample.peak_rss_kb / 1024:7.1f} MiB")
             results[w.name] = result
     return results
 
@@ -236,7 +236,7 @@ def table_rows(workloads: list[Workload], tools: list[str],
     header = ["workload"]
     header += [f"{t} s" for t in ALL_TOOLS]
     header += ["hh/dhat", "hh/none"]
-    header += [f"{t} MB" for t in ALL_TOOLS]
+    header += [f"{t} MiB" for t in ALL_TOOLS]
     header += ["hh/dhat RSS", "same numbers"]
     rows = []
     for w in workloads:
@@ -290,7 +290,7 @@ def format_markdown(header: list[str], rows: list[list[str]], reps: int,
     today = datetime.date.today().isoformat()
     lines = [
         f"Measured {today} on {machine_description()}; {valgrind_version()}; "
-        f"median of {reps} runs; wall time in seconds, peak RSS in MB "
+        f"median of {reps} runs; wall time in seconds, peak RSS in MiB "
         f"(GNU time's %M).",
         "",
         "| " + " | ".join(header) + " |",
