@@ -135,6 +135,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("copy-in-calls", ("hhCopyInK",), "copies in", _field("hhCopyInK")),
     Metric("copy-out-bytes", ("hhCopyOutB",), "bytes copied out", _field("hhCopyOutB")),
     Metric("copy-out-calls", ("hhCopyOutK",), "copies out", _field("hhCopyOutK")),
+    Metric("realloc-moved-bytes", ("hhReallocMovedB",), "bytes moved by realloc",
+           _field("hhReallocMovedB")),
     Metric("never-accessed", ("hhNoAccK",), "blocks never accessed", _field("hhNoAccK")),
     Metric("write-only", ("hhWriteOnlyK",), "blocks written, never read",
            _field("hhWriteOnlyK")),

@@ -56,6 +56,7 @@ PP_HH_KEYS = {
     "hhCopyInK": "copy_in_calls",
     "hhCopyOutB": "copy_out_bytes",
     "hhCopyOutK": "copy_out_calls",
+    "hhReallocMovedB": "realloc_moved_bytes",
     "hhNoAccK": "never_accessed_blocks",
     "hhWriteOnlyK": "write_only_blocks",
     "hhReadOnlyAfterInitK": "read_only_after_init_blocks",
@@ -136,6 +137,7 @@ class Site:
     copy_in_calls: int | None = None
     copy_out_bytes: int | None = None
     copy_out_calls: int | None = None
+    realloc_moved_bytes: int | None = None   # bytes realloc copied to a new block
     never_accessed_blocks: int | None = None
     write_only_blocks: int | None = None
     read_only_after_init_blocks: int | None = None
@@ -409,7 +411,9 @@ def _count(value: Any, where: str) -> int:
             return value
         if value < 0:
             raise _Bad(f"{where} is {value}, a negative count")
-        raise _Bad(f"{where} is {_show(value)[:30]}, larger than any real count (2^64-1)")
+        digits = str(value)
+        shown = digits if len(digits) <= 30 else f"a {len(digits)}-digit number"
+        raise _Bad(f"{where} is {shown}, larger than any real count (2^64-1)")
     raise _Bad(f"{where} should be a non-negative integer, got {_type_name(value)} ({_show(value)})")
 
 
@@ -583,7 +587,7 @@ def _acc(value: Any, where: str) -> list[int]:
         else:
             entries += 1
         if item > MAX_ACC_COUNT:
-            raise _Bad(f"{where}[{j}] is {_show(item)[:30]}, above the histogram's limit 65535")
+            raise _Bad(f"{where}[{j}] is {item if item < 10**30 else 'huge'}, above the histogram's limit 65535")
         if entries > MAX_ACC_ENTRIES:
             raise _Bad(f"{where} decodes to more than {MAX_ACC_ENTRIES} entries")
         j += 1

@@ -1,0 +1,62 @@
+"""pytest wiring for the Python package's tests (tests/python/).
+
+Puts python/ (the package) and this directory (hand-made profiles) on
+sys.path, makes the package's `heaphunt` fixture available here (what
+`-p heaphunt.pytest_plugin` does for other projects), and provides the
+end-to-end fixtures: the leaky example compiled once per session and run
+under heaphunt (and DHAT) once per session.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO_DIR = HERE.parent.parent
+sys.path.insert(0, str(REPO_DIR / "python"))
+sys.path.insert(0, str(HERE))
+
+import heaphunt  # noqa: E402
+from heaphunt.pytest_plugin import heaphunt as heaphunt  # noqa: E402,F811  (the fixture)
+from heaphunt.pytest_plugin import pytest_configure  # noqa: E402,F401
+
+BUILD_DIR = REPO_DIR / "build" / "python-tests"
+
+
+def runner_or_fail() -> str:
+    try:
+        return heaphunt.runner.find_valgrind()
+    except heaphunt.RunError as e:
+        pytest.fail(str(e))
+
+
+@pytest.fixture(scope="session")
+def leaky_exe() -> Path:
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    exe = BUILD_DIR / "leaky"
+    src = REPO_DIR / "examples" / "leaky.c"
+    if not exe.exists() or exe.stat().st_mtime < src.stat().st_mtime:
+        subprocess.run(["gcc", "-g", "-O0", "-o", str(exe), str(src)], check=True)
+    return exe
+
+
+@pytest.fixture(scope="session")
+def leaky_run(leaky_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> heaphunt.RunResult:
+    runner_or_fail()
+    cwd = tmp_path_factory.mktemp("leaky-cwd")
+    return heaphunt.run([str(leaky_exe)], env=heaphunt.fixed_env(), cwd=cwd,
+                        save_to=cwd / "leaky.heaphunt.json")
+
+
+@pytest.fixture(scope="session")
+def leaky_dhat_profile(leaky_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    vg = runner_or_fail()
+    cwd = tmp_path_factory.mktemp("leaky-dhat")
+    out = cwd / "leaky.dhat.json"
+    subprocess.run([vg, "--tool=dhat", f"--dhat-out-file={out}", str(leaky_exe)],
+                   cwd=cwd, env=heaphunt.fixed_env(), capture_output=True, check=True)
+    return out
