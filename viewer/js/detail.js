@@ -1,0 +1,198 @@
+/* detail.js: the panel on the right: everything about the selected node.
+
+   For any node: its frame, the path to it, every metric the file has (A, B
+   and the change in a diff), and the sites below it.  For a node that is a
+   single site: that site's findings in plain words, its access histogram
+   (histogram.js) and its copies: which memcpy-family call sites copied into
+   its blocks and out of them, with the other end of each copy, from the
+   file's hhCopySites (src/dst lists of [pp_index, bytes]; -1 is memory that
+   was not a live heap block). */
+"use strict";
+var HH = window.HH || (window.HH = {});
+
+HH.detail = (function () {
+    var f = HH.fmt, el, onSite;
+    var MAX_SITES_LISTED = 25, MAX_COPY_SITES_LISTED = 20;
+
+    function init(element, siteCallback) {
+        el = element;
+        onSite = siteCallback;
+        el.addEventListener("click", function (e) {
+            var link = e.target.closest("[data-site]");
+            if (link) onSite(Number(link.getAttribute("data-site")));
+        });
+    }
+
+    // Per file: for each pp, the copy sites writing into it / reading from it.
+    function copyIndex(model) {
+        if (model.copyIndex) return model.copyIndex;
+        var into = new Map(), out = new Map();
+        var cs = model.copySites || [];
+        function add(map, pp, entry) {
+            var list = map.get(pp);
+            if (!list) map.set(pp, list = []);
+            list.push(entry);
+        }
+        for (var i = 0; i < cs.length; i++) {
+            for (var d = 0; d < cs[i].dst.length; d++) add(into, cs[i].dst[d][0], [i, cs[i].dst[d][1]]);
+            for (var s = 0; s < cs[i].src.length; s++) add(out, cs[i].src[s][0], [i, cs[i].src[s][1]]);
+        }
+        return (model.copyIndex = { into: into, out: out });
+    }
+
+    function frameLabel(model, fi) {
+        var fr = HH.profile.frame(model, fi);
+        return f.html(fr.fn) + (fr.loc ? ' <span class="loc">(' + f.html(fr.loc) + ")</span>" : "");
+    }
+
+    function ppLabel(model, pp, fileSite) {
+        if (pp < 0) return "<i>not a heap block</i> (stack, static data)";
+        var name = f.html(HH.findings.siteName(model, pp));
+        return fileSite ? '<span class="site-link" data-site="' + fileSite(pp) + '">' + name + "</span>" : name;
+    }
+
+    function copySiteName(model, cs) {
+        return cs.fs.length ? frameLabel(model, cs.fs[0]) : "[unknown copy site]";
+    }
+
+    function copiesHtml(model, site, fileSite) {
+        if (!model.copySites) {
+            return '<p class="note">' + (model.hhVersion ? "This profile was written without copy profiling." :
+                "Copies are recorded by heaphunt only (not in DHAT heap files).") + "</p>";
+        }
+        var idx = copyIndex(model), html = "";
+        function section(title, entries, otherKey, otherWord) {
+            html += "<h3>" + title + "</h3>";
+            if (!entries || !entries.length) { html += '<p class="note">none</p>'; return; }
+            entries = entries.slice().sort(function (a, b) { return b[1] - a[1]; });
+            html += "<table>";
+            for (var i = 0; i < Math.min(entries.length, MAX_COPY_SITES_LISTED); i++) {
+                var cs = model.copySites[entries[i][0]];
+                var others = cs[otherKey].slice().sort(function (a, b) { return b[1] - a[1]; }).slice(0, 4).map(function (p) {
+                    return ppLabel(model, p[0], fileSite) + " " + f.int(p[1]) + " B";
+                });
+                html += '<tr><td>' + copySiteName(model, cs) + '<div class="note">' + otherWord + ": " +
+                    (others.join("; ") || "–") + '</div></td><td class="num">' + f.int(entries[i][1]) + " B</td></tr>";
+            }
+            if (entries.length > MAX_COPY_SITES_LISTED) html += '<tr><td colspan="2" class="note">… ' + (entries.length - MAX_COPY_SITES_LISTED) + " more</td></tr>";
+            html += "</table>";
+        }
+        section("Copied into this site's blocks by", idx.into.get(site), "src", "reading from");
+        section("Copied out of this site's blocks by", idx.out.get(site), "dst", "writing into");
+        return html;
+    }
+
+    function metricsTable(tree, node) {
+        var view = tree.view, diff = view.isDiff, list = HH.view.metrics(view);
+        var sitesA = HH.tree.siteCount(tree, "A", node), sitesB = diff ? HH.tree.siteCount(tree, "B", node) : 0;
+        var html = '<table class="metrics">';
+        if (diff) html += '<tr><th></th><th class="num">A</th><th class="num">B</th><th class="num">Δ</th></tr>';
+        for (var i = 0; i < list.length; i++) {
+            var m = list[i];
+            var name = '<th title="' + f.html(m.explain) + '">' + f.html(HH.metrics.label(view.a, m)) + "</th>";
+            if (!diff) {
+                var v = HH.tree.sideValue(tree, "A", m, node);
+                var shown = m.perSite && sitesA > 1 ? "–" : HH.metrics.format(m, v, false);
+                html += '<tr data-metric="' + m.id + '">' + name + '<td class="num">' + shown + "</td></tr>";
+            } else {
+                var a = HH.tree.sideValue(tree, "A", m, node), b = HH.tree.sideValue(tree, "B", m, node), d = b - a;
+                var per = m.perSite && Math.max(sitesA, sitesB) > 1;
+                html += '<tr data-metric="' + m.id + '">' + name +
+                    '<td class="num">' + (per ? "–" : HH.metrics.format(m, a, false)) + "</td>" +
+                    '<td class="num">' + (per ? "–" : HH.metrics.format(m, b, false)) + "</td>" +
+                    '<td class="num ' + (d > 0 ? "delta-pos" : d < 0 ? "delta-neg" : "") + '">' + (per ? "–" : HH.metrics.format(m, d, true)) + "</td></tr>";
+            }
+        }
+        return html + "</table>";
+    }
+
+    // The file's own site for a view site, preferring B (the newer) in a diff.
+    function fileSite(view, site) {
+        if (!view.isDiff) return { model: view.a, pp: site, side: "" };
+        if (view.siteB[site] >= 0) return { model: view.b, pp: view.siteB[site], side: "B" };
+        return { model: view.a, pp: view.siteA[site], side: "A" };
+    }
+
+    function siteSection(tree, site) {
+        var view = tree.view, fsite = fileSite(view, site), model = fsite.model, pp = fsite.pp;
+        var tag = view.isDiff ? " (profile " + fsite.side + ")" : "";
+        // Links to other pps of the same file go through the view's numbering.
+        var toView = view.isDiff ? null : function (p) { return p; };
+        var html = "<h3>Findings" + tag + "</h3>";
+        var found = HH.findings.forSite(model, pp);
+        if (!found.length) html += '<p class="note">' + (model.mode === "heap" ? "none" : "not computed for " + f.html(model.mode) + "-mode files") + "</p>";
+        for (var i = 0; i < found.length; i++) {
+            html += '<div class="finding" data-kind="' + found[i].kind + '"><b>' + f.html(HH.findings.KIND_TITLES[found[i].kind]) +
+                ":</b> " + f.html(found[i].sentence) + "</div>";
+        }
+        html += "<h3>Access histogram" + tag + "</h3>";
+        var counts = HH.profile.decodeAcc(model, pp);
+        if (counts) html += HH.histogram.html(counts);
+        else html += '<p class="note">' + (model.mode !== "heap" ? "Not recorded in " + f.html(model.mode) + " mode." :
+            "None: the site's blocks differ in size, are larger than the histogram limit" +
+            (model.hhHistLimit !== null ? " (" + f.int(model.hhHistLimit) + " bytes)" : " (1,024 bytes in DHAT)") +
+            ", or were resized by realloc.") + "</p>";
+        if (model.mode === "heap") html += copiesHtml(model, pp, toView);
+        return { html: html, counts: counts };
+    }
+
+    function render(tree, node, sortMetric) {
+        if (!tree || node < 0) { el.innerHTML = '<p class="note">Select a row to see its details.</p>'; return; }
+        var view = tree.view, html = "";
+        if (node === 0) {
+            html += "<h2>All sites</h2><div class=\"loc\">" + f.int(tree.nIncluded) + " sites" +
+                (tree.nIncluded < view.nSites ? " match the filter (of " + f.int(view.nSites) + ")" : "") + "</div>";
+        } else {
+            var fr = HH.view.frame(view, tree.frame[node]);
+            html += "<h2>" + f.html(fr.fn) + "</h2>";
+            html += '<div class="loc">' + (fr.file ? f.html(fr.file) + (fr.line ? ":" + fr.line : "") :
+                fr.object ? "in " + f.html(fr.object) : "no source location") + (fr.addr ? " · " + f.html(fr.addr) : "") + "</div>";
+            var path = HH.tree.pathTo(tree, node);
+            html += "<h3>" + (tree.direction === "bottom-up" ? "Allocation point, then its callers" : "Call path, outermost first") + "</h3><ol class=\"stack\">";
+            for (var i = 0; i < path.length; i++) {
+                var pf = HH.view.frame(view, tree.frame[path[i]]);
+                html += "<li>" + f.html(pf.fn) + (pf.loc ? ' <span class="loc">(' + f.html(pf.loc) + ")</span>" : "") + "</li>";
+            }
+            html += "</ol>";
+        }
+        html += "<h3>Metrics" + (view.isDiff ? " (A before, B after)" : "") + "</h3>" + metricsTable(tree, node);
+        var sites = HH.tree.sitesUnder(tree, node), section = null;
+        if (sites.length === 1) {
+            section = siteSection(tree, sites[0]);
+            html += section.html;
+        } else if (sites.length > 1) {
+            sites.sort(function (a, b) {
+                var ka = siteKey(tree, sortMetric, a), kb = siteKey(tree, sortMetric, b);
+                return kb - ka || a - b;
+            });
+            html += "<h3>Sites below (" + f.int(sites.length) + "), by " + f.html(sortMetric.label) + "</h3><table>";
+            for (var s = 0; s < Math.min(sites.length, MAX_SITES_LISTED); s++) {
+                var v = siteValue(tree, sortMetric, sites[s]);
+                var fs = fileSite(view, sites[s]);
+                html += '<tr><td><span class="site-link" data-site="' + sites[s] + '">' +
+                    f.html(HH.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="num">' +
+                    HH.metrics.format(sortMetric, v, view.isDiff) + "</td></tr>";
+            }
+            if (sites.length > MAX_SITES_LISTED) html += '<tr><td colspan="2" class="note">… ' + f.int(sites.length - MAX_SITES_LISTED) + " more</td></tr>";
+            html += "</table>";
+        }
+        el.innerHTML = html;
+        if (section && section.counts) HH.histogram.draw(el.querySelector("canvas.acc-chart"), section.counts);
+    }
+
+    // A site's own value for a metric (B - A in a diff).
+    function siteValue(tree, m, site) {
+        var view = tree.view;
+        function side(cols) {
+            return HH.metrics.value(m, function (name) { return cols[name] ? cols[name][site] : 0; });
+        }
+        return view.isDiff ? side(view.colsB) - side(view.colsA) : side(view.colsA);
+    }
+
+    function siteKey(tree, m, site) {
+        var v = siteValue(tree, m, site);
+        return tree.view.isDiff ? Math.abs(v) : v;
+    }
+
+    return { init: init, render: render, siteValue: siteValue, fileSite: fileSite };
+})();
