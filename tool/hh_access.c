@@ -15,10 +15,10 @@
    histogram gets one count per access for every byte of it inside the
    block, saturating at 0xFFFF.
 
-   Beyond DHAT, each access stamps the block with the clock and sets its
-   read / written / written-after-read flags: the raw material of the
-   access-pattern findings (never accessed, write-only, read-only after
-   initialisation, idle before free, stale at exit). */
+   Beyond DHAT, each access stamps the block with the clock and notes a
+   write that follows a read: with the byte counts, the raw material of
+   the access-pattern findings (never accessed, write-only, read-only
+   after initialisation, idle before free, stale at exit). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
@@ -46,8 +46,6 @@ VG_REGPARM(2) void hh_on_read(Addr addr, UWord szB)
    if (bk != NULL) {
       bk->reads_bytes += szB;
       bk->t_last_access_instrs = hh_clock_instrs;
-      bk->access_flags |= HH_ACC_READ;
-      hh_reads_now_bytes += szB;
       if (bk->histo != NULL)
          count_in_histogram(bk, addr, szB);
    }
@@ -59,10 +57,7 @@ VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB)
    if (bk != NULL) {
       bk->writes_bytes += szB;
       bk->t_last_access_instrs = hh_clock_instrs;
-      bk->access_flags |= (bk->access_flags & HH_ACC_READ)
-                             ? HH_ACC_WRITTEN | HH_ACC_WRITTEN_AFTER_READ
-                             : HH_ACC_WRITTEN;
-      hh_writes_now_bytes += szB;
+      bk->written_after_read |= bk->reads_bytes != 0;
       if (bk->histo != NULL)
          count_in_histogram(bk, addr, szB);
    }

@@ -68,8 +68,9 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
    bk->t_last_access_instrs = hh_clock_instrs;
    bk->reads_bytes    = 0;
    bk->writes_bytes   = 0;
+   bk->written_after_read = 0;
+   bk->realloc_copy_bytes = 0;
    bk->histo          = NULL;
-   bk->access_flags   = 0;
    if (req_szB <= hh_clo_histogram_max)
       bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
 
@@ -155,12 +156,7 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       shrinks in place).  Not a use of the data: the access times and
       flags do not change. */
    SizeT copied_szB = old_szB < new_szB ? old_szB : new_szB;
-   bk->reads_bytes  += copied_szB;
-   bk->writes_bytes += copied_szB;
-   if (!bk->site->ignored) {
-      hh_reads_now_bytes  += copied_szB;
-      hh_writes_now_bytes += copied_szB;
-   }
+   bk->realloc_copy_bytes += copied_szB;
 
    hh_site_note_resize(bk->site, old_szB, new_szB);
    return p_new;

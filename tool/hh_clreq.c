@@ -76,8 +76,7 @@ static void copy_stats_to_client(HeaphuntStats* client_stats,
    stats.total_bytes  = hh_total_bytes;
    stats.peak_blocks  = hh_peak_blocks;
    stats.peak_bytes   = hh_peak_bytes;
-   stats.reads_bytes  = hh_reads_now_bytes;
-   stats.writes_bytes = hh_writes_now_bytes;
+   hh_reads_writes_now(&stats.reads_bytes, &stats.writes_bytes);
    stats.copied_bytes = hh_copied_bytes;
    stats.copy_calls   = hh_copy_calls;
    stats.instrs       = hh_clock_instrs;

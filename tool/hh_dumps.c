@@ -181,14 +181,16 @@ Bool hh_handle_monitor_command(const HChar* command)
                          path);
       VG_(free)(path);
    } else if (VG_(strcmp)(word, "stats") == 0) {
+      ULong reads_bytes, writes_bytes;
+      hh_reads_writes_now(&reads_bytes, &writes_bytes);
       VG_(gdb_printf)("Total:     %llu bytes in %llu blocks\n",
                       hh_total_bytes, hh_total_blocks);
       VG_(gdb_printf)("At t-gmax: %llu bytes in %llu blocks\n",
                       hh_peak_bytes, hh_peak_blocks);
       VG_(gdb_printf)("Live now:  %llu bytes in %llu blocks\n",
                       hh_live_bytes, hh_live_blocks);
-      VG_(gdb_printf)("Reads:     %llu bytes\n", hh_reads_now_bytes);
-      VG_(gdb_printf)("Writes:    %llu bytes\n", hh_writes_now_bytes);
+      VG_(gdb_printf)("Reads:     %llu bytes\n", reads_bytes);
+      VG_(gdb_printf)("Writes:    %llu bytes\n", writes_bytes);
       VG_(gdb_printf)("Copies:    %llu bytes in %llu calls\n",
                       hh_copied_bytes, hh_copy_calls);
       VG_(gdb_printf)("Time:      %llu instrs\n", hh_clock_instrs);

@@ -53,7 +53,8 @@
 ULong hh_total_blocks = 0, hh_total_bytes = 0;
 ULong hh_live_blocks  = 0, hh_live_bytes  = 0;
 ULong hh_peak_blocks  = 0, hh_peak_bytes  = 0, hh_peak_instrs = 0;
-ULong hh_reads_now_bytes = 0, hh_writes_now_bytes = 0;
+/* Reads and writes of blocks already retired (freed). */
+static ULong retired_reads_bytes = 0, retired_writes_bytes = 0;
 ULong hh_peak_seq     = 0;
 
 //------------------------------------------------------------//
@@ -382,17 +383,18 @@ static void fold_block(Site* s, const Block* bk, ULong t_end_instrs,
    tl_assert(bk->t_last_access_instrs <= t_end_instrs);
    ULong life_instrs = t_end_instrs - bk->t_alloc_instrs;
    ULong idle_instrs = t_end_instrs - bk->t_last_access_instrs;
-   UChar flags = bk->access_flags;
+   Bool  was_read    = bk->reads_bytes > 0;
+   Bool  was_written = bk->writes_bytes > 0;
 
    s->total_lifetimes_instrs += life_instrs;
    s->idle_instrs            += idle_instrs;
-   s->reads_bytes  += bk->reads_bytes;
-   s->writes_bytes += bk->writes_bytes;
-   if ((flags & (HH_ACC_READ | HH_ACC_WRITTEN)) == 0)
+   s->reads_bytes  += bk->reads_bytes + bk->realloc_copy_bytes;
+   s->writes_bytes += bk->writes_bytes + bk->realloc_copy_bytes;
+   if (!was_read && !was_written)
       s->no_access_blocks++;
-   else if ((flags & HH_ACC_READ) == 0)
+   else if (!was_read)
       s->write_only_blocks++;
-   else if ((flags & HH_ACC_WRITTEN_AFTER_READ) == 0)
+   else if (!bk->written_after_read)
       s->read_only_after_init_blocks++;
    if (!still_live && life_instrs < HH_SHORT_LIVED_INSTRS)
       s->short_lived_blocks++;
@@ -413,6 +415,31 @@ void hh_site_retire_block(Block* bk)
    tl_assert(s != NULL);
    hh_site_note_free(s, bk->req_szB);
    fold_block(s, bk, hh_clock_instrs, False);
+   if (!s->ignored) {
+      retired_reads_bytes  += bk->reads_bytes + bk->realloc_copy_bytes;
+      retired_writes_bytes += bk->writes_bytes + bk->realloc_copy_bytes;
+   }
+}
+
+typedef struct { ULong reads_bytes, writes_bytes; } AccessSums;
+
+static void add_live_block_accesses(Block* bk, void* opaque)
+{
+   AccessSums* sums = (AccessSums*)opaque;
+   if (bk->site->ignored)
+      return;
+   sums->reads_bytes  += bk->reads_bytes + bk->realloc_copy_bytes;
+   sums->writes_bytes += bk->writes_bytes + bk->realloc_copy_bytes;
+}
+
+/* O(live blocks): for client requests and monitor commands only, so
+   that the access path need not keep global sums. */
+void hh_reads_writes_now(ULong* reads_bytes, ULong* writes_bytes)
+{
+   AccessSums sums = { retired_reads_bytes, retired_writes_bytes };
+   hh_blocks_for_each(add_live_block_accesses, &sums);
+   *reads_bytes  = sums.reads_bytes;
+   *writes_bytes = sums.writes_bytes;
 }
 
 //------------------------------------------------------------//

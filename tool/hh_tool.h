@@ -86,23 +86,22 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
 
 typedef struct _Site Site;
 
-/* Block.access_flags */
-#define HH_ACC_READ               0x1
-#define HH_ACC_WRITTEN            0x2
-#define HH_ACC_WRITTEN_AFTER_READ 0x4
-
 typedef struct _Block {
    Addr    payload;
    SizeT   req_szB;        // never 0: a 0-byte request is 1 byte
    Site*   site;
    ULong   t_alloc_instrs;
-   ULong   t_last_access_instrs;  // = t_alloc_instrs until accessed
-   ULong   reads_bytes;
+   /* Updated on every access by hh_on_read / hh_on_write. */
+   ULong   reads_bytes;          // by the program: loads and syscalls
    ULong   writes_bytes;
+   ULong   t_last_access_instrs; // = t_alloc_instrs until accessed
+   ULong   written_after_read;   // 1 once written after a read
+   ULong   realloc_copy_bytes;   // realloc's implied copy, which DHAT
+                                 //   counts as reads and writes too
    UShort* histo;          // per-offset access counts, saturating at
                            //   0xFFFF; NULL if too large or resized
-   UChar   access_flags;   // HH_ACC_*
 } Block;
+
 
 /* How a site's per-offset histogram is aggregated (DHAT's rule): a
    site has one only while every retired block of the site had the same
@@ -166,8 +165,9 @@ extern ULong hh_peak_seq;
 extern ULong hh_total_blocks, hh_total_bytes;
 extern ULong hh_live_blocks, hh_live_bytes;
 extern ULong hh_peak_blocks, hh_peak_bytes, hh_peak_instrs;
-/* Of every block, live or not, up to now (client stats). */
-extern ULong hh_reads_now_bytes, hh_writes_now_bytes;
+/* Bytes read and written in every counted block, live or not, so far
+   (client stats, monitor). */
+void hh_reads_writes_now(ULong* reads_bytes, ULong* writes_bytes);
 
 void  hh_sites_init(void);
 Site* hh_site_for_ec(ExeContext* ec);
