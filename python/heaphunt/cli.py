@@ -205,14 +205,22 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_RUN_OPTIONS_WITH_VALUE = {"--sort", "--filter", "--top", "--stacks", "--valgrind", "-o",
+                           "--output"}
+
+
 def _split_run_args(rest: list[str]) -> tuple[list[str], list[str]]:
     """[opts...] -- PROG ARGS, or [opts...] PROG ARGS (PROG = first non-option)."""
     if "--" in rest:
         i = rest.index("--")
         return rest[:i], rest[i + 1:]
-    for i, arg in enumerate(rest):
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
         if not arg.startswith("-"):
             return rest[:i], rest[i:]
+        # "--top 3": the 3 is the option's value, not the program.
+        i += 2 if arg in _RUN_OPTIONS_WITH_VALUE else 1
     return rest, []
 
 

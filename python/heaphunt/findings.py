@@ -20,7 +20,7 @@ from typing import Callable
 
 from .metrics import END_IDLE_STALE_BUCKETS
 from .profile import Profile, Site
-from .textfmt import count, human_bytes, percent, site_label
+from .textfmt import count, human_bytes, percent, plural, site_label
 
 # leak-stale ("ghost"): at least this share of a site's end bytes was last
 # accessed before STALE_RUN_FRACTION of the run (buckets 0..7 of 10).
@@ -82,7 +82,7 @@ def leak(site: Site, p: Profile) -> Finding | None:
     if eb == 0 or leak_stale(site, p) is not None:
         return None
     return Finding("leak", site, eb,
-                   f"{human_bytes(eb)} in {count(site.ebk)} blocks allocated at "
+                   f"{human_bytes(eb)} in {plural(site.ebk, 'block')} allocated at "
                    f"{site_label(site, p)} are still live at exit")
 
 
@@ -131,7 +131,7 @@ def short_lived(site: Site, p: Profile) -> Finding | None:
         detail = f"{count(blocks)} of {count(site.tbk)} blocks ({percent(blocks, site.tbk)}%)"
     elif site.tl is not None and p.tuth is not None and site.tl <= p.tuth * site.tbk:
         blocks = site.tbk
-        detail = f"{count(blocks)} blocks (average lifetime {count(site.tl // site.tbk)} instrs)"
+        detail = f"{plural(blocks, 'block')} (average lifetime {count(site.tl // site.tbk)} instrs)"
     else:
         return None
     return Finding("short-lived", site, _pro_rata_bytes(site, blocks),
@@ -149,7 +149,7 @@ def stale_before_free(site: Site, p: Profile) -> Finding | None:
     frac = percent(site.idle_instrs, site.tl)
     return Finding("stale-before-free", site, site.tb * min(site.idle_instrs, site.tl) // site.tl,
                    f"blocks allocated at {site_label(site, p)} ({human_bytes(site.tb)} in "
-                   f"{count(site.tbk)} blocks) spent {frac}% of their lifetime unused after "
+                   f"{plural(site.tbk, 'block')}) spent {frac}% of their lifetime unused after "
                    f"their last access")
 
 

@@ -13,7 +13,7 @@ import dataclasses
 from . import findings as findings_mod
 from .metrics import Metric, rank, site_matches
 from .profile import Profile, Site, frame_name
-from .textfmt import count, ratio, site_label
+from .textfmt import count, plural, ratio, site_label
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,13 +63,13 @@ def _avg(num: int | None, den: int | None) -> str:
 
 def site_detail_lines(site: Site, p: Profile) -> list[str]:
     """The numbers of one site, DHAT-style, a few lines."""
-    lines = [f"total {count(site.tb)} bytes in {count(site.tbk)} blocks"
+    lines = [f"total {count(site.tb)} bytes in {plural(site.tbk, 'block')}"
              f" (avg size {_avg(site.tb, site.tbk)} bytes"
              + (f", avg lifetime {_avg(site.tl, site.tbk)} {p.tu})" if site.tl is not None else ")")]
     if site.mb is not None:
-        lines.append(f"max {count(site.mb)} bytes in {count(site.mbk)} blocks;"
-                     f" at t-gmax {count(site.gb)} bytes in {count(site.gbk)} blocks;"
-                     f" at t-end {count(site.eb)} bytes in {count(site.ebk)} blocks")
+        lines.append(f"max {count(site.mb)} bytes in {plural(site.mbk, 'block')};"
+                     f" at t-gmax {count(site.gb)} bytes in {plural(site.gbk, 'block')};"
+                     f" at t-end {count(site.eb)} bytes in {plural(site.ebk, 'block')}")
     if site.rb is not None:
         lines.append(f"reads {count(site.rb)} bytes ({_avg(site.rb, site.tb)}/byte);"
                      f" writes {count(site.wb)} bytes ({_avg(site.wb, site.tb)}/byte)")

@@ -21,6 +21,11 @@ def count(n: int | float | None) -> str:
     return f"{n:,}"
 
 
+def plural(n: int | None, word: str) -> str:
+    """plural(1, "block") -> "1 block"; plural(2_000, "block") -> "2,000 blocks"."""
+    return f"{count(n)} {word}" + ("" if n == 1 else "s")
+
+
 def signed(n: int | float) -> str:
     """A delta with its sign: "+1,024", "-3", "0"."""
     if n == 0:

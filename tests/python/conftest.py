@@ -20,7 +20,8 @@ REPO_DIR = HERE.parent.parent
 sys.path.insert(0, str(REPO_DIR / "python"))
 sys.path.insert(0, str(HERE))
 
-import heaphunt  # noqa: E402
+import heaphunt as hhlib  # noqa: E402
+from heaphunt.runner import find_valgrind  # noqa: E402
 from heaphunt.pytest_plugin import heaphunt as heaphunt  # noqa: E402,F811  (the fixture)
 from heaphunt.pytest_plugin import pytest_configure  # noqa: E402,F401
 
@@ -29,8 +30,8 @@ BUILD_DIR = REPO_DIR / "build" / "python-tests"
 
 def runner_or_fail() -> str:
     try:
-        return heaphunt.runner.find_valgrind()
-    except heaphunt.RunError as e:
+        return find_valgrind()
+    except hhlib.RunError as e:
         pytest.fail(str(e))
 
 
@@ -45,10 +46,10 @@ def leaky_exe() -> Path:
 
 
 @pytest.fixture(scope="session")
-def leaky_run(leaky_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> heaphunt.RunResult:
+def leaky_run(leaky_exe: Path, tmp_path_factory: pytest.TempPathFactory) -> hhlib.RunResult:
     runner_or_fail()
     cwd = tmp_path_factory.mktemp("leaky-cwd")
-    return heaphunt.run([str(leaky_exe)], env=heaphunt.fixed_env(), cwd=cwd,
+    return hhlib.run([str(leaky_exe)], env=hhlib.fixed_env(), cwd=cwd,
                         save_to=cwd / "leaky.heaphunt.json")
 
 
@@ -58,5 +59,5 @@ def leaky_dhat_profile(leaky_exe: Path, tmp_path_factory: pytest.TempPathFactory
     cwd = tmp_path_factory.mktemp("leaky-dhat")
     out = cwd / "leaky.dhat.json"
     subprocess.run([vg, "--tool=dhat", f"--dhat-out-file={out}", str(leaky_exe)],
-                   cwd=cwd, env=heaphunt.fixed_env(), capture_output=True, check=True)
+                   cwd=cwd, env=hhlib.fixed_env(), capture_output=True, check=True)
     return out
