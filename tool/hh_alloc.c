@@ -19,7 +19,10 @@
    Unlike DHAT, a free or realloc of a pointer heaphunt never handed
    out (a stack or static address, an interior pointer, a double free)
    is reported and ignored instead of being passed to the arena, which
-   would crash. */
+   would crash; and a block released by the wrong family (malloc'ed
+   and deleted, new[]'ed and deleted without [], ...) is noted.  Each
+   problem is reported once per calling stack, with that stack, as
+   Memcheck does, and counted in the summary; the program goes on. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_execontext.h"
@@ -32,22 +35,54 @@
 #include "pub_tool_stacktrace.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_tooliface.h"
+#include "pub_tool_wordfm.h"
 
 #include "hh_tool.h"
 
-/* Reports of bad frees are printed up to this many times; the total
-   is always in the summary. */
-#define HH_MAX_BAD_FREE_REPORTS 10
+static ULong n_bad_frees      = 0;
+static ULong n_bad_reallocs   = 0;
+static ULong n_mismatches     = 0;
+static WordFM* reported_stacks = NULL;   // ECU of a reported call -> 1
 
-static ULong n_bad_frees    = 0;
-static ULong n_bad_reallocs = 0;
+static const HChar* alloc_family_name(UChar kind)
+{
+   switch (kind) {
+   case HH_ALLOC_NEW:     return "operator new";
+   case HH_ALLOC_NEW_VEC: return "operator new[]";
+   default:               return "malloc";
+   }
+}
+
+static const HChar* free_family_name(UChar kind)
+{
+   switch (kind) {
+   case HH_ALLOC_NEW:     return "operator delete";
+   case HH_ALLOC_NEW_VEC: return "operator delete[]";
+   default:               return "free";
+   }
+}
+
+/* True the first time a problem is seen from this calling stack. */
+static Bool first_report_from(ThreadId tid)
+{
+   if (reported_stacks == NULL)
+      reported_stacks = VG_(newFM)(VG_(malloc), "hh.alloc.reported",
+                                   VG_(free), NULL);
+   ExeContext* ec = VG_(record_ExeContext)(tid, 0);
+   UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
+   UWord key, val;
+   if (VG_(lookupFM)(reported_stacks, &key, &val, ecu))
+      return False;
+   VG_(addToFM)(reported_stacks, ecu, 1);
+   return True;
+}
 
 //------------------------------------------------------------//
 //--- Block life                                           ---//
 //------------------------------------------------------------//
 
 static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
-                       Bool zeroed)
+                       Bool zeroed, UChar alloc_kind)
 {
    if ((SSizeT)req_szB < 0)
       return NULL;   // more than half the address space: cannot succeed
@@ -71,6 +106,7 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
    bk->written_after_read = 0;
    bk->realloc_copy_bytes = 0;
    bk->histo          = NULL;
+   bk->alloc_kind     = alloc_kind;
    if (req_szB <= hh_clo_histogram_max)
       bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
 
@@ -79,18 +115,27 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
    return p;
 }
 
-static void report_bad_pointer(ThreadId tid, const HChar* what, void* p,
-                               ULong n_so_far)
+static void report_bad_pointer(ThreadId tid, const HChar* what, void* p)
 {
-   if (n_so_far > HH_MAX_BAD_FREE_REPORTS)
+   if (!first_report_from(tid))
       return;
    VG_(umsg)("heaphunt: %s(%p): not the start of a live heap block "
              "(never allocated, already freed, or an interior pointer); "
              "ignored\n", what, p);
    VG_(get_and_pp_StackTrace)(tid, VG_(clo_backtrace_size));
-   if (n_so_far == HH_MAX_BAD_FREE_REPORTS)
-      VG_(umsg)("heaphunt: further bad frees are counted but not "
-                "reported\n");
+}
+
+static void check_family(ThreadId tid, const Block* bk, UChar free_kind)
+{
+   if (bk->alloc_kind == free_kind)
+      return;
+   n_mismatches++;
+   if (!first_report_from(tid))
+      return;
+   VG_(umsg)("heaphunt: mismatched deallocation: %p was allocated by %s "
+             "and released by %s\n", (void*)bk->payload,
+             alloc_family_name(bk->alloc_kind), free_family_name(free_kind));
+   VG_(get_and_pp_StackTrace)(tid, VG_(clo_backtrace_size));
 }
 
 /* The live block starting exactly at p, or NULL. */
@@ -100,16 +145,17 @@ static Block* block_starting_at(Addr p)
    return (bk != NULL && bk->payload == p) ? bk : NULL;
 }
 
-static void free_block(ThreadId tid, void* p, const HChar* fn_name)
+static void free_block(ThreadId tid, void* p, UChar free_kind)
 {
    if (p == NULL)
       return;
    Block* bk = block_starting_at((Addr)p);
    if (bk == NULL) {
       n_bad_frees++;
-      report_bad_pointer(tid, fn_name, p, n_bad_frees);
+      report_bad_pointer(tid, free_family_name(free_kind), p);
       return;
    }
+   check_family(tid, bk, free_kind);
    hh_site_retire_block(bk);
    hh_block_remove(bk);
    VG_(cli_free)(p);
@@ -124,9 +170,10 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
    Block* bk = block_starting_at((Addr)p_old);
    if (bk == NULL) {
       n_bad_reallocs++;
-      report_bad_pointer(tid, "realloc", p_old, n_bad_reallocs);
+      report_bad_pointer(tid, "realloc", p_old);
       return NULL;
    }
+   check_family(tid, bk, HH_ALLOC_MALLOC);
 
    /* Tracking offsets across a resize is not meaningful (DHAT drops the
       histogram too, and the numbers must agree). */
@@ -168,38 +215,38 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
 
 static void* hh_malloc(ThreadId tid, SizeT szB)
 {
-   return new_block(tid, szB, VG_(clo_alignment), False);
+   return new_block(tid, szB, VG_(clo_alignment), False, HH_ALLOC_MALLOC);
 }
 
 static void* hh_builtin_new(ThreadId tid, SizeT szB)
 {
-   return new_block(tid, szB, VG_(clo_alignment), False);
+   return new_block(tid, szB, VG_(clo_alignment), False, HH_ALLOC_NEW);
 }
 
 static void* hh_builtin_vec_new(ThreadId tid, SizeT szB)
 {
-   return new_block(tid, szB, VG_(clo_alignment), False);
+   return new_block(tid, szB, VG_(clo_alignment), False, HH_ALLOC_NEW_VEC);
 }
 
 static void* hh_builtin_new_aligned(ThreadId tid, SizeT szB, SizeT alignB
                                     HH_ALIGN_ORIG_PARAM)
 {
    HH_ALIGN_ORIG_UNUSED;
-   return new_block(tid, szB, alignB, False);
+   return new_block(tid, szB, alignB, False, HH_ALLOC_NEW);
 }
 
 static void* hh_builtin_vec_new_aligned(ThreadId tid, SizeT szB,
                                         SizeT alignB HH_ALIGN_ORIG_PARAM)
 {
    HH_ALIGN_ORIG_UNUSED;
-   return new_block(tid, szB, alignB, False);
+   return new_block(tid, szB, alignB, False, HH_ALLOC_NEW_VEC);
 }
 
 static void* hh_memalign(ThreadId tid, SizeT alignB HH_ALIGN_ORIG_PARAM,
                          SizeT szB)
 {
    HH_ALIGN_ORIG_UNUSED;
-   return new_block(tid, szB, alignB, False);
+   return new_block(tid, szB, alignB, False, HH_ALLOC_MALLOC);
 }
 
 static void* hh_calloc(ThreadId tid, SizeT n_elems, SizeT elem_szB)
@@ -208,33 +255,34 @@ static void* hh_calloc(ThreadId tid, SizeT n_elems, SizeT elem_szB)
       because a wrapped product would be a wrong, small block. */
    if (elem_szB != 0 && n_elems > ((SizeT)-1) / elem_szB)
       return NULL;
-   return new_block(tid, n_elems * elem_szB, VG_(clo_alignment), True);
+   return new_block(tid, n_elems * elem_szB, VG_(clo_alignment), True,
+                    HH_ALLOC_MALLOC);
 }
 
 static void hh_free(ThreadId tid, void* p)
 {
-   free_block(tid, p, "free");
+   free_block(tid, p, HH_ALLOC_MALLOC);
 }
 
 static void hh_builtin_delete(ThreadId tid, void* p)
 {
-   free_block(tid, p, "operator delete");
+   free_block(tid, p, HH_ALLOC_NEW);
 }
 
 static void hh_builtin_delete_aligned(ThreadId tid, void* p, SizeT alignB)
 {
-   free_block(tid, p, "operator delete");
+   free_block(tid, p, HH_ALLOC_NEW);
 }
 
 static void hh_builtin_vec_delete(ThreadId tid, void* p)
 {
-   free_block(tid, p, "operator delete[]");
+   free_block(tid, p, HH_ALLOC_NEW_VEC);
 }
 
 static void hh_builtin_vec_delete_aligned(ThreadId tid, void* p,
                                           SizeT alignB)
 {
-   free_block(tid, p, "operator delete[]");
+   free_block(tid, p, HH_ALLOC_NEW_VEC);
 }
 
 static void* hh_realloc(ThreadId tid, void* p_old, SizeT new_szB)
@@ -282,4 +330,6 @@ void hh_alloc_report_counts(void)
       VG_(umsg)("Bad frees: %'llu (ignored)\n", n_bad_frees);
    if (n_bad_reallocs > 0)
       VG_(umsg)("Bad reallocs: %'llu (returned NULL)\n", n_bad_reallocs);
+   if (n_mismatches > 0)
+      VG_(umsg)("Mismatched deallocations: %'llu\n", n_mismatches);
 }

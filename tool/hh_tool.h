@@ -100,7 +100,13 @@ typedef struct _Block {
                                  //   counts as reads and writes too
    UShort* histo;          // per-offset access counts, saturating at
                            //   0xFFFF; NULL if too large or resized
+   UChar   alloc_kind;     // HH_ALLOC_*: which family allocated it
 } Block;
+
+/* Block.alloc_kind: the deallocation must come from the same family. */
+#define HH_ALLOC_MALLOC  0   // malloc, calloc, realloc, memalign, ...
+#define HH_ALLOC_NEW     1   // operator new (all forms but arrays)
+#define HH_ALLOC_NEW_VEC 2   // operator new[]
 
 
 /* How a site's per-offset histogram is aggregated (DHAT's rule): a
