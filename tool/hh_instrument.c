@@ -14,6 +14,7 @@
       hh_on_read / hh_on_write, guarded by an inline test so the call is
       made only when the address lies in [hh_heap_lo, hh_heap_lo +
       hh_heap_span), the range that holds every block ever allocated.
+      With --accesses=no there are no memory events at all.
       Stack, static data and code addresses fail the test in two
       instructions and never reach the block lookup.  DHAT instead skips
       only a window above the stack pointer and calls the helper for
@@ -198,7 +199,7 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
             add_clock_update(&st, n_imarks);
             n_imarks = 0;
          }
-      } else {
+      } else if (hh_clo_accesses) {
          add_events_for(&st, sbIn->tyenv, stmt);
       }
       add_stmt(&st, stmt);

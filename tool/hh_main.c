@@ -37,7 +37,8 @@ static void hh_post_clo_init(void)
    /* Expanding the output name now reports a malformed one (a bad %
       sequence, an unset %q{VAR}) at start-up, not after a long run. */
    VG_(free)(VG_(expand_file_name)("--heaphunt-out-file", hh_clo_out_file));
-   hh_track_syscall_accesses();
+   if (hh_clo_accesses)
+      hh_track_syscall_accesses();
    hh_dumps_init();
 }
 

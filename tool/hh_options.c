@@ -27,6 +27,7 @@
 const HChar* hh_clo_out_file        = "heaphunt.out.%p";
 SizeT        hh_clo_histogram_max   = HH_DEFAULT_HISTOGRAM_MAX;
 Bool         hh_clo_copies          = True;
+Bool         hh_clo_accesses        = True;
 Long         hh_clo_max_end_bytes   = -1;
 Long         hh_clo_max_end_blocks  = -1;
 Int          hh_clo_limit_exit_code = 1;
@@ -90,6 +91,7 @@ Bool hh_process_cmd_line_option(const HChar* arg)
                          0, HH_LARGEST_HISTOGRAM_MAX) {
       hh_clo_histogram_max = (SizeT)histogram_max;
    } else if VG_BOOL_CLO(arg, "--copies", hh_clo_copies) {
+   } else if VG_BOOL_CLO(arg, "--accesses", hh_clo_accesses) {
    } else if VG_STR_CLO(arg, "--alloc-fn", fn_name) {
       add_fn_name(&alloc_fns, arg, fn_name);
    } else if VG_STR_CLO(arg, "--ignore-fn", fn_name) {
@@ -121,6 +123,8 @@ void hh_print_usage(void)
 "    --histogram-max=<bytes>     keep a per-offset access histogram for\n"
 "                                blocks up to this size; 0 = none [%d]\n"
 "    --copies=yes|no             profile memcpy-family copies [yes]\n"
+"    --accesses=yes|no           count reads and writes into blocks; no\n"
+"                                is much faster (heap totals only) [yes]\n"
 "    --alloc-fn=<name>           treat <name> as an allocator: sites show\n"
 "                                its callers (repeatable)\n"
 "    --ignore-fn=<name>          do not count allocations made under\n"

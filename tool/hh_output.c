@@ -296,6 +296,8 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
    hh_json_string(out, HEAPHUNT_VERSION);
    hh_json_printf(out, "\n,\"hhHistLimit\":%lu\n", hh_clo_histogram_max);
    hh_json_printf(out, ",\"hhCopies\":%s\n", hh_clo_copies ? "true" : "false");
+   hh_json_printf(out, ",\"hhAccesses\":%s\n",
+                  hh_clo_accesses ? "true" : "false");
    hh_json_printf(out, ",\"hhTotals\":{\"tb\":%llu,\"tbk\":%llu"
                   ",\"gb\":%llu,\"gbk\":%llu,\"eb\":%llu,\"ebk\":%llu"
                   ",\"rb\":%llu,\"wb\":%llu",

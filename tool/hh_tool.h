@@ -53,6 +53,7 @@
 extern const HChar* hh_clo_out_file;      // --heaphunt-out-file
 extern SizeT        hh_clo_histogram_max; // --histogram-max (bytes)
 extern Bool         hh_clo_copies;        // --copies
+extern Bool         hh_clo_accesses;      // --accesses
 extern Long         hh_clo_max_end_bytes; // --max-end-bytes, -1 = none
 extern Long         hh_clo_max_end_blocks;// --max-end-blocks, -1 = none
 extern Int          hh_clo_limit_exit_code; // --limit-exit-code
