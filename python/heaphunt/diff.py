@@ -76,9 +76,11 @@ def totals_lines(a: Profile, b: Profile) -> list[str]:
     if a.totals.cb is not None or b.totals.cb is not None:
         keys += ["cb", "cbk"]
     for key in keys:
-        x = a.totals.get(key) or 0
-        y = b.totals.get(key) or 0
-        lines.append(f"  {names[key]:<16} {count(x):>15} -> {count(y):>15}  ({signed(y - x)})")
+        x = a.totals.get(key)
+        y = b.totals.get(key)
+        # A DHAT file has no copy numbers: "-", not a fake drop to 0.
+        delta = signed(y - x) if x is not None and y is not None else "n/a"
+        lines.append(f"  {names[key]:<16} {count(x):>15} -> {count(y):>15}  ({delta})")
     return lines
 
 

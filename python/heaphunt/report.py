@@ -94,7 +94,7 @@ def stack_lines(site: Site, frames_shown: int) -> list[str]:
     shown = frames[:frames_shown]
     lines = [("at " if i == 0 else "   ") + frame_name(f) for i, f in enumerate(shown)]
     if len(frames) > len(shown) and shown:
-        lines.append(f"   ... {len(frames) - len(shown)} more frames")
+        lines.append(f"   ... {plural(len(frames) - len(shown), 'more frame')}")
     return lines
 
 

@@ -35,6 +35,24 @@ def runner_or_fail() -> str:
         pytest.fail(str(e))
 
 
+def build_c(src: Path, name: str) -> Path:
+    """Compile a C test program at -O0 -g (no builtins, so memcpy is a call)."""
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    exe = BUILD_DIR / name
+    if not exe.exists() or exe.stat().st_mtime < src.stat().st_mtime:
+        tmp = exe.with_name(name + ".tmp")
+        subprocess.run(["gcc", "-std=gnu11", "-g", "-O0", "-fno-builtin",
+                        "-fno-omit-frame-pointer", "-o", str(tmp), str(src)], check=True)
+        tmp.replace(exe)
+    return exe
+
+
+@pytest.fixture(scope="session")
+def python_test_program():
+    """build_c for tests/python/programs/NAME.c."""
+    return lambda name: build_c(HERE / "programs" / f"{name}.c", name)
+
+
 @pytest.fixture(scope="session")
 def leaky_exe() -> Path:
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
