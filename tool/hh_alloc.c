@@ -81,6 +81,38 @@ static Bool first_report_from(ThreadId tid)
 //--- Block life                                           ---//
 //------------------------------------------------------------//
 
+Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
+                          UChar alloc_kind)
+{
+   tl_assert(req_szB > 0);
+   Block* bk = VG_(malloc)("hh.alloc.block", sizeof(Block));
+   bk->payload        = payload;
+   bk->req_szB        = req_szB;
+   bk->site           = hh_site_for_ec(VG_(record_ExeContext)(tid, 0));
+   bk->t_alloc_instrs = hh_clock_instrs;
+   bk->t_last_access_instrs = hh_clock_instrs;
+   bk->reads_bytes    = 0;
+   bk->writes_bytes   = 0;
+   bk->histo          = NULL;
+   bk->written_after_read = 0;
+   bk->alloc_kind     = alloc_kind;
+   if (req_szB <= hh_clo_histogram_max)
+      bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
+
+   hh_block_insert(bk);
+   hh_site_note_alloc(bk->site, req_szB);
+   return bk;
+}
+
+void hh_untrack_block(Block* bk)
+{
+   hh_site_retire_block(bk);
+   hh_block_remove(bk);
+   if (bk->histo != NULL)
+      VG_(free)(bk->histo);
+   VG_(free)(bk);
+}
+
 static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
                        Bool zeroed, UChar alloc_kind)
 {
@@ -94,24 +126,7 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
       return NULL;
    if (zeroed)
       VG_(memset)(p, 0, req_szB);
-
-   Block* bk = VG_(malloc)("hh.alloc.block", sizeof(Block));
-   bk->payload        = (Addr)p;
-   bk->req_szB        = req_szB;
-   bk->site           = hh_site_for_ec(VG_(record_ExeContext)(tid, 0));
-   bk->t_alloc_instrs = hh_clock_instrs;
-   bk->t_last_access_instrs = hh_clock_instrs;
-   bk->reads_bytes    = 0;
-   bk->writes_bytes   = 0;
-   bk->written_after_read = 0;
-   bk->realloc_copy_bytes = 0;
-   bk->histo          = NULL;
-   bk->alloc_kind     = alloc_kind;
-   if (req_szB <= hh_clo_histogram_max)
-      bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
-
-   hh_block_insert(bk);
-   hh_site_note_alloc(bk->site, req_szB);
+   hh_track_new_block(tid, (Addr)p, req_szB, alloc_kind);
    return p;
 }
 
@@ -120,8 +135,8 @@ static void report_bad_pointer(ThreadId tid, const HChar* what, void* p)
    if (!first_report_from(tid))
       return;
    VG_(umsg)("heaphunt: %s(%p): not the start of a live heap block "
-             "(never allocated, already freed, or an interior pointer); "
-             "ignored\n", what, p);
+             "(never allocated, already freed, an interior pointer, or a "
+             "custom allocator's block); ignored\n", what, p);
    VG_(get_and_pp_StackTrace)(tid, VG_(clo_backtrace_size));
 }
 
@@ -150,25 +165,29 @@ static void free_block(ThreadId tid, void* p, UChar free_kind)
    if (p == NULL)
       return;
    Block* bk = block_starting_at((Addr)p);
+   if (bk == NULL)
+      bk = hh_custom_take_hidden_container((Addr)p);
    if (bk == NULL) {
       n_bad_frees++;
       report_bad_pointer(tid, free_family_name(free_kind), p);
       return;
    }
+   if (bk->alloc_kind == HH_ALLOC_CUSTOM) {
+      /* Not from our arena: passing it on would corrupt it. */
+      n_bad_frees++;
+      report_bad_pointer(tid, free_family_name(free_kind), p);
+      return;
+   }
    check_family(tid, bk, free_kind);
-   hh_site_retire_block(bk);
-   hh_block_remove(bk);
+   hh_untrack_block(bk);
    VG_(cli_free)(p);
-   if (bk->histo != NULL)
-      VG_(free)(bk->histo);
-   VG_(free)(bk);
 }
 
 static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
 {
    tl_assert(new_szB > 0);
    Block* bk = block_starting_at((Addr)p_old);
-   if (bk == NULL) {
+   if (bk == NULL || bk->alloc_kind == HH_ALLOC_CUSTOM) {
       n_bad_reallocs++;
       report_bad_pointer(tid, "realloc", p_old);
       return NULL;
@@ -203,7 +222,7 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       shrinks in place).  Not a use of the data: the access times and
       flags do not change. */
    SizeT copied_szB = old_szB < new_szB ? old_szB : new_szB;
-   bk->realloc_copy_bytes += copied_szB;
+   hh_site_note_realloc_copy(bk->site, copied_szB);
 
    hh_site_note_resize(bk->site, old_szB, new_szB);
    return p_new;

@@ -121,6 +121,6 @@ Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
       *ret = give_block_a_histogram((Addr)arg[1]) ? 1 : 0;
       return True;
    default:
-      return False;
+      return hh_custom_client_request(tid, arg, ret);
    }
 }

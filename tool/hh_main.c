@@ -113,6 +113,7 @@ static void hh_pre_clo_init(void)
    hh_sites_init();
    hh_copies_init();
    hh_timeline_init();
+   hh_custom_init();
 }
 
 VG_DETERMINE_INTERFACE_VERSION(hh_pre_clo_init)

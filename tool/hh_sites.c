@@ -388,8 +388,8 @@ static void fold_block(Site* s, const Block* bk, ULong t_end_instrs,
 
    s->total_lifetimes_instrs += life_instrs;
    s->idle_instrs            += idle_instrs;
-   s->reads_bytes  += bk->reads_bytes + bk->realloc_copy_bytes;
-   s->writes_bytes += bk->writes_bytes + bk->realloc_copy_bytes;
+   s->reads_bytes  += bk->reads_bytes;
+   s->writes_bytes += bk->writes_bytes;
    if (!was_read && !was_written)
       s->no_access_blocks++;
    else if (!was_read)
@@ -416,8 +416,18 @@ void hh_site_retire_block(Block* bk)
    hh_site_note_free(s, bk->req_szB);
    fold_block(s, bk, hh_clock_instrs, False);
    if (!s->ignored) {
-      retired_reads_bytes  += bk->reads_bytes + bk->realloc_copy_bytes;
-      retired_writes_bytes += bk->writes_bytes + bk->realloc_copy_bytes;
+      retired_reads_bytes  += bk->reads_bytes;
+      retired_writes_bytes += bk->writes_bytes;
+   }
+}
+
+void hh_site_note_realloc_copy(Site* s, SizeT copied_szB)
+{
+   s->reads_bytes  += copied_szB;
+   s->writes_bytes += copied_szB;
+   if (!s->ignored) {
+      retired_reads_bytes  += copied_szB;
+      retired_writes_bytes += copied_szB;
    }
 }
 
@@ -428,8 +438,8 @@ static void add_live_block_accesses(Block* bk, void* opaque)
    AccessSums* sums = (AccessSums*)opaque;
    if (bk->site->ignored)
       return;
-   sums->reads_bytes  += bk->reads_bytes + bk->realloc_copy_bytes;
-   sums->writes_bytes += bk->writes_bytes + bk->realloc_copy_bytes;
+   sums->reads_bytes  += bk->reads_bytes;
+   sums->writes_bytes += bk->writes_bytes;
 }
 
 /* O(live blocks): for client requests and monitor commands only, so

@@ -22,6 +22,7 @@
      hh_copies.c      memcpy-family copies and their call sites
      hh_timeline.c    live heap size over time, named checkpoints
      hh_dumps.c       profiles before exit: on request, periodic, exec
+     hh_custom.c      custom allocators described by client requests
      hh_instrument.c  VEX instrumentation: the clock and memory events
      hh_clreq.c       client requests (heaphunt.h's and dhat.h's)
      hh_json.c        a small buffered JSON writer
@@ -96,11 +97,9 @@ typedef struct _Block {
    ULong   reads_bytes;          // by the program: loads and syscalls
    ULong   writes_bytes;
    ULong   t_last_access_instrs; // = t_alloc_instrs until accessed
-   ULong   written_after_read;   // 1 once written after a read
-   ULong   realloc_copy_bytes;   // realloc's implied copy, which DHAT
-                                 //   counts as reads and writes too
    UShort* histo;          // per-offset access counts, saturating at
                            //   0xFFFF; NULL if too large or resized
+   UChar   written_after_read;   // 1 once written after a read
    UChar   alloc_kind;     // HH_ALLOC_*: which family allocated it
 } Block;
 
@@ -108,6 +107,7 @@ typedef struct _Block {
 #define HH_ALLOC_MALLOC  0   // malloc, calloc, realloc, memalign, ...
 #define HH_ALLOC_NEW     1   // operator new (all forms but arrays)
 #define HH_ALLOC_NEW_VEC 2   // operator new[]
+#define HH_ALLOC_CUSTOM  3   // VALGRIND_MALLOCLIKE_BLOCK, mempools
 
 
 /* How a site's per-offset histogram is aggregated (DHAT's rule): a
@@ -227,6 +227,26 @@ UWord  hh_blocks_live_count(void);
 
 void hh_register_malloc_replacement(void);
 void hh_alloc_report_counts(void);
+/* Start counting a block at memory the caller already owns; and stop
+   (the block retires as freed; its memory is not touched). */
+Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
+                          UChar alloc_kind);
+void   hh_untrack_block(Block* bk);
+/* realloc's implied copy of a block, counted as DHAT does: as reads and
+   writes of the copied bytes (not as a use of the data). */
+void   hh_site_note_realloc_copy(Site* site, SizeT copied_szB);
+
+//------------------------------------------------------------//
+//--- Custom allocators (hh_custom.c)                      ---//
+//------------------------------------------------------------//
+
+/* Handles valgrind.h's MALLOCLIKE/FREELIKE/RESIZEINPLACE and mempool
+   requests; False if arg[0] is not one of them. */
+Bool hh_custom_client_request(ThreadId tid, UWord* arg, UWord* ret);
+/* A free() of p where p is a malloc'ed block hidden because custom
+   blocks were carved out of it: untracks it and its children. */
+Block* hh_custom_take_hidden_container(Addr p);
+void   hh_custom_init(void);
 
 //------------------------------------------------------------//
 //--- Accesses (hh_access.c)                               ---//
