@@ -399,7 +399,12 @@ HH.profile = (function () {
             data = JSON.parse(text);
         } catch (e) {
             var why = String(e && e.message || e);
-            if (/end of JSON input|Unterminated|Unexpected end/i.test(why)) {
+            // V8 names the position of the first bad character: at the very
+            // end of the text, the file was cut short (a profile still being
+            // written, a truncated copy).
+            var at = /position (\d+)/.exec(why);
+            var atEnd = at && Number(at[1]) >= text.replace(/\s+$/, "").length;
+            if (atEnd || /end of JSON input|Unterminated|Unexpected end/i.test(why)) {
                 fail("the file is not complete JSON: it ends early, probably truncated (" + why + ")");
             }
             if (e instanceof RangeError) fail("the file's JSON is nested too deeply to read (" + why + ")");
