@@ -534,30 +534,58 @@ def _frames(value: Any, where: str, ftbl: list[str]) -> list[str]:
     return frames
 
 
+# Per-site JSON key -> Site attribute, for every plain count a pp may hold.
+_PP_COUNT_ATTRS = {**{k: k for k in (*PP_ALWAYS_KEYS, *PP_BKLT_KEYS, *PP_BKACC_KEYS)},
+                   **PP_HH_KEYS}
+
+
+def _is_count(value: Any) -> bool:
+    return type(value) is int and 0 <= value <= MAX_COUNT
+
+
 def _site(pp: Any, i: int, ftbl: list[str], bklt: bool, bkacc: bool) -> Site:
-    where = f"pps[{i}]"
-    if not isinstance(pp, dict):
-        raise _Bad(f"{where} should be an object, got {_type_name(pp)} ({_show(pp)})")
-    frames = _frames(_required(pp, "fs", where), f"{where}.fs", ftbl)
+    """One pp.  Written for speed: a 100 MB profile has ~10^5-10^6 of them,
+    so the common all-good case does one pass over the pp's items, and the
+    error messages are built only when something is wrong."""
+    if type(pp) is not dict:
+        raise _Bad(f"pps[{i}] should be an object, got {_type_name(pp)} ({_show(pp)})")
+    if "fs" not in pp:
+        raise _Bad(f"pps[{i}] has no \"fs\" field")
+    required = _REQUIRED_PP_KEYS[(bklt, bkacc)]
+    if not required <= pp.keys():
+        for key, why in _required_pp_key_list(bklt, bkacc):
+            if key not in pp:
+                raise _Bad(f"pps[{i}] has no \"{key}\" field{why}")
     numbers: dict[str, Any] = {}
-    for key in PP_ALWAYS_KEYS:
-        numbers[key] = _count(_required(pp, key, where), f"{where}.{key}")
-    for flag, flag_name, keys in ((bklt, "bklt", PP_BKLT_KEYS), (bkacc, "bkacc", PP_BKACC_KEYS)):
-        for key in keys:
-            if flag:
-                numbers[key] = _count(
-                    _required(pp, key, where, f" (required when {flag_name} is true)"),
-                    f"{where}.{key}")
-            elif key in pp:
-                numbers[key] = _count(pp[key], f"{where}.{key}")
-    for key, attr in PP_HH_KEYS.items():
-        if key in pp:
-            numbers[attr] = _count(pp[key], f"{where}.{key}")
-    if "hhEndIdleDeciles" in pp:
-        numbers["end_idle_deciles"] = _deciles(pp["hhEndIdleDeciles"], f"{where}.hhEndIdleDeciles")
+    for key, value in pp.items():
+        attr = _PP_COUNT_ATTRS.get(key)
+        if attr is not None:
+            if not _is_count(value):
+                _count(value, f"pps[{i}].{key}")  # raises with the reason
+            numbers[attr] = value
+    frames = _frames(pp["fs"], f"pps[{i}].fs", ftbl)
+    deciles = pp.get("hhEndIdleDeciles")
+    if deciles is not None or "hhEndIdleDeciles" in pp:
+        if not (type(deciles) is list and len(deciles) == END_IDLE_BUCKETS
+                and all(_is_count(v) for v in deciles)):
+            _deciles(deciles, f"pps[{i}].hhEndIdleDeciles")  # raises
+        numbers["end_idle_deciles"] = deciles
     if "acc" in pp:
-        numbers["acc_rle"] = _acc(pp["acc"], f"{where}.acc")
+        numbers["acc_rle"] = _acc(pp["acc"], f"pps[{i}].acc")
     return Site(index=i, frames=frames, **numbers)
+
+
+def _required_pp_key_list(bklt: bool, bkacc: bool) -> list[tuple[str, str]]:
+    keys = [(k, "") for k in PP_ALWAYS_KEYS]
+    if bklt:
+        keys += [(k, " (required when bklt is true)") for k in PP_BKLT_KEYS]
+    if bkacc:
+        keys += [(k, " (required when bkacc is true)") for k in PP_BKACC_KEYS]
+    return keys
+
+
+_REQUIRED_PP_KEYS = {(lt, acc): frozenset(k for k, _ in _required_pp_key_list(lt, acc))
+                     for lt in (False, True) for acc in (False, True)}
 
 
 def _deciles(value: Any, where: str) -> list[int]:

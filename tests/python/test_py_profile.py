@@ -94,7 +94,9 @@ def test_frame_helpers() -> None:
 
 
 def test_large_profile_loads_in_reasonable_time(tmp_path: Path) -> None:
-    """~25 MB, 60,000 sites: one json.loads plus checks, a few seconds."""
+    """~28 MB, 60,000 sites: one json.loads plus checks, about 1.5 s of CPU
+    on an idle 2-core machine (CPU time, not wall time, so that a busy
+    machine does not make the test flaky)."""
     doc = hm.handmade()
     n_sites = 60_000
     doc["ftbl"] = ["[root]"] + [f"0x{i + 0x1000:X}: fn_{i} (big.c:{i})" for i in range(n_sites)]
@@ -104,8 +106,8 @@ def test_large_profile_loads_in_reasonable_time(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     path.write_text(json.dumps(doc))
     assert path.stat().st_size > 20_000_000
-    start = time.monotonic()
+    start = time.process_time()
     p = heaphunt.load(path)
-    elapsed = time.monotonic() - start
+    elapsed = time.process_time() - start
     assert len(p.sites) == n_sites
-    assert elapsed < 30, f"loading took {elapsed:.1f} s"
+    assert elapsed < 15, f"loading took {elapsed:.1f} s of CPU"
