@@ -17,7 +17,7 @@
 //
 //     g++ -std=c++17 -O0 -g -I tool $(pkg-config --cflags valgrind)
 //         -o test_inbox examples/client-requests/test_inbox.cpp     (one line)
-//     ./vg-in-place --heaphunt-out-file=/dev/null ./test_inbox
+//     ./vg-in-place --heaphunt-out-file=test_inbox.profile.json ./test_inbox
 //
 // Expected numbers, derived by hand from this file and from libstdc++
 // (GCC's C++ library, the one Debian's g++ uses), on x86-64:

@@ -19,7 +19,7 @@
 
        cc -std=gnu11 -O0 -g -I tool $(pkg-config --cflags valgrind) \
           -o test_queue examples/client-requests/test_queue.c
-       ./vg-in-place --heaphunt-out-file=/dev/null ./test_queue
+       ./vg-in-place --heaphunt-out-file=test_queue.profile.json ./test_queue
 
    The expected numbers below are derived by hand from this file, with the
    profile's definitions (docs/json-format.md): bytes are the sizes the
