@@ -411,3 +411,30 @@ def test_launcher_works_through_a_symlink(tmp_path: Path, handmade_file: Path) -
     proc = subprocess.run([str(link), "report", str(handmade_file), "--top", "1"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Total:     18,064,000" in proc.stdout
+
+
+def test_view_finds_the_repository_viewer_by_default() -> None:
+    from heaphunt.view import find_viewer_dir
+    assert find_viewer_dir() == REPO_DIR / "viewer"
+
+
+def test_pytest_plugin_loads_with_dash_p(fake_valgrind: Path, tmp_path: Path) -> None:
+    """`pytest -p heaphunt.pytest_plugin`: fixture, marker and --heaphunt-vg."""
+    (tmp_path / "test_uses_plugin.py").write_text(textwrap.dedent("""\
+        import pytest
+        import heaphunt as hh
+
+        @pytest.mark.heaphunt_options("--num-callers=7")
+        def test_counts(heaphunt):
+            profile = heaphunt(["/bin/true"])
+            hh.assert_totals(profile, bytes=18_064_000, end_blocks=1_000)
+            assert "--num-callers=7" in heaphunt.last.command
+            assert heaphunt.last.command[0].endswith("fake-valgrind")
+        """))
+    env = dict(os.environ, PYTHONPATH=str(REPO_DIR / "python"))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "heaphunt.pytest_plugin",
+                           "--strict-markers", f"--heaphunt-vg={fake_valgrind}",
+                           "-p", "no:cacheprovider", str(tmp_path / "test_uses_plugin.py")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
