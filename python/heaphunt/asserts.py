@@ -69,9 +69,16 @@ def assert_totals(profile: Profile, **expected: int) -> None:
             mismatches.append(f"{words} ({name}): expected {count(want)}, got {count(got)}")
             first_key = first_key or key
     if mismatches:
-        site_key = {"cb": "hhCopyInB", "cbk": "hhCopyInK"}.get(first_key, first_key)
-        msg = [f"{profile.path} ({profile.cmd}):", *mismatches,
-               f"top sites by {site_key}:", *_top_sites(profile, profile.sites, site_key)]
+        msg = [f"{profile.path} ({profile.cmd}):", *mismatches]
+        if first_key in ("cb", "cbk"):
+            copy_sites = sorted(profile.copy_sites or [],
+                                key=lambda c: (-getattr(c, first_key), c.index))
+            msg.append(f"top copy sites by {first_key}:")
+            msg += [f"  {count(getattr(c, first_key)):>12} {first_key}  {c.name}"
+                    for c in copy_sites[:SITES_SHOWN_ON_FAILURE]]
+        else:
+            msg.append(f"top sites by {first_key}:")
+            msg += _top_sites(profile, profile.sites, first_key)
         raise AssertionError("\n".join(msg))
 
 

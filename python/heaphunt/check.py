@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .profile import PP_HH_KEYS, Profile, Site, frame_function
+from .profile import PP_HH_KEYS, CopySite, Profile, Site, frame_function
 from .textfmt import count, site_label
 
 # Global limits: option dest -> (summary key, words).
@@ -53,7 +53,8 @@ class Limit:
 class Violation:
     limit: Limit
     got: int
-    responsible: list[tuple[Site, int]]   # (site, its value), largest first
+    # (site, its value), largest first; copy sites for the copy limits
+    responsible: list[tuple[Site | CopySite, int]]
 
 
 def parse_site_limit(text: str) -> Limit:
@@ -80,8 +81,12 @@ def _site_value(site: Site, key: str) -> int:
     return site.get(key) or 0
 
 
-def _global_site_key(key: str) -> str:
-    return {"cb": "hhCopyInB"}.get(key, key)
+def _responsible(candidates: list, key: str) -> list[tuple[Site | CopySite, int]]:
+    valued = [(s, getattr(s, key) if isinstance(s, CopySite) else _site_value(s, key))
+              for s in candidates]
+    valued = [sv for sv in valued if sv[1] > 0]
+    valued.sort(key=lambda sv: (-sv[1], sv[0].index))
+    return valued[:RESPONSIBLE_SITES_SHOWN]
 
 
 def evaluate(p: Profile, limits: list[Limit]) -> list[Violation]:
@@ -89,18 +94,13 @@ def evaluate(p: Profile, limits: list[Limit]) -> list[Violation]:
     for lim in limits:
         if lim.function is None:
             got = p.totals.get(lim.key) or 0
-            candidates = p.sites
-            site_key = _global_site_key(lim.key)
+            # Copies are counted per copy site (memcpy caller), the rest per site.
+            candidates: list = (p.copy_sites or []) if lim.key in ("cb", "cbk") else p.sites
         else:
             candidates = [s for s in p.sites if _in_stack(s, lim.function)]
             got = sum(_site_value(s, lim.key) for s in candidates)
-            site_key = lim.key
-        if got <= lim.limit:
-            continue
-        valued = [(s, _site_value(s, site_key)) for s in candidates]
-        valued = [sv for sv in valued if sv[1] > 0]
-        valued.sort(key=lambda sv: (-sv[1], sv[0].index))
-        violations.append(Violation(lim, got, valued[:RESPONSIBLE_SITES_SHOWN]))
+        if got > lim.limit:
+            violations.append(Violation(lim, got, _responsible(candidates, lim.key)))
     return violations
 
 
@@ -121,5 +121,6 @@ def violation_lines(p: Profile, violations: list[Violation]) -> list[str]:
         lines.append(f"{v.limit.description}: expected <= {count(v.limit.limit)},"
                      f" got {count(v.got)} ({count(v.got - v.limit.limit)} over)")
         for site, value in v.responsible:
-            lines.append(f"    {count(value):>15}  {site_label(site, p)}")
+            label = site.name if isinstance(site, CopySite) else site_label(site, p)
+            lines.append(f"    {count(value):>15}  {label}")
     return lines

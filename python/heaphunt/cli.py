@@ -38,10 +38,6 @@ DEFAULT_TOP = 10
 DEFAULT_STACK_FRAMES = 5
 
 
-class _UsageError(Exception):
-    pass
-
-
 def die(message: str) -> NoReturn:
     """Report a user error in one line and exit with status 2."""
     print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)

@@ -31,7 +31,7 @@ from typing import Any
 
 from . import __version__
 from .profile import (MAX_ACC_COUNT, PP_BKACC_KEYS, PP_BKLT_KEYS, PP_HH_KEYS, Profile,
-                      SUMMARY_KEYS, Site, decode_acc, encode_acc, stack_key)
+                      SUMMARY_KEYS, Site, encode_acc, stack_key)
 
 
 class MergeError(ValueError):

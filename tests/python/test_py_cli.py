@@ -438,3 +438,21 @@ def test_pytest_plugin_loads_with_dash_p(fake_valgrind: Path, tmp_path: Path) ->
                           capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed" in proc.stdout
+
+
+def test_check_copy_limit_lists_copy_sites(handmade_file: Path, capsys) -> None:
+    status, out, _ = run_cli(["check", str(handmade_file), "--max-copied-bytes", "1000000"],
+                             capsys)
+    assert status == 1
+    lines = out.splitlines()
+    i = lines.index("bytes copied: expected <= 1,000,000, got 3,500,000 (2,500,000 over)")
+    assert lines[i + 1].split() == ["3,000,000", "copy_rows", "(table.c:30)"]
+    assert lines[i + 2].split() == ["500,000", "load_rows", "(io.c:50)"]
+
+
+def test_assert_totals_copy_mismatch_lists_copy_sites(handmade_file: Path) -> None:
+    with pytest.raises(AssertionError) as info:
+        heaphunt.assert_totals(heaphunt.load(handmade_file), copied_bytes=0)
+    message = str(info.value)
+    assert "bytes copied (copied_bytes): expected 0, got 3,500,000" in message
+    assert message.splitlines()[-2].split() == ["3,000,000", "cb", "copy_rows", "(table.c:30)"]
