@@ -230,3 +230,32 @@ def test_rust_task_registry_counts(heaphunt_runner, tmp_path):
     # The leak shows in the whole-program summary too: at least the
     # registry's 3,802 bytes in 31 blocks are live at exit.
     assert profile.totals.get("eb") >= 3802 and profile.totals.get("ebk") >= 31
+
+
+# --------------------------------------------------------------------------
+# examples/pytest
+# --------------------------------------------------------------------------
+
+def test_pytest_example_passes(heaphunt_runner, tmp_path):
+    """pytest, run on examples/pytest as a user would, with the plugin the
+    example's conftest.py loads, passes every test."""
+    env = hhlib.fixed_env({"HEAPHUNT_VG": str(heaphunt_runner), "HOME": str(tmp_path)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+         f"--basetemp={tmp_path / 'basetemp'}", str(EXAMPLES_DIR / "pytest")],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=900)
+    assert proc.returncode == 0, show(proc)
+    assert re.search(r"^8 passed in ", proc.stdout, re.MULTILINE), show(proc)
+
+
+def test_pytest_example_readme_shows_the_real_message():
+    """The failure message quoted in examples/pytest/README.md has the
+    lines assert_site prints (the first line's paths vary)."""
+    readme = (EXAMPLES_DIR / "pytest" / "README.md").read_text()
+    for line in ("E   total bytes (bytes): expected 400, got 480",
+                 "E   matching sites by tb:",
+                 "E              480 tb  make_item (inventory.c:79)"):
+        assert line in readme
+    # inventory.c:79 is make_item's malloc.
+    source_line_79 = (EXAMPLES_DIR / "pytest" / "inventory.c").read_text().splitlines()[78]
+    assert "malloc" in source_line_79
