@@ -30,16 +30,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "slow: takes minutes (in-tree Valgrind builds); runs by default")
 
 
-def programs_with_expectations() -> list[str]:
-    """Test programs whose header comment has an "Expected...:" block."""
-    names = []
-    for name in lib.all_program_names():
-        text = lib.program_source(name).read_text()
-        if "Expected" in text.split("*/", 1)[0]:
-            names.append(name)
-    return names
-
-
 class ProgramRuns:
     """Session cache: (tool, program) -> ToolRun, or the exception that
     building or running raised (re-raised to each test that asks)."""
@@ -56,7 +46,7 @@ class ProgramRuns:
     def _run_one(self, tool: str, name: str) -> lib.ToolRun:
         exe = lib.build_program(name)
         expectations = lib.parse_expectations(name)
-        out_dir = self._base_dir / f"{name}-{tool}"
+        out_dir = self._base_dir / name / lib.TOOL_DIR_NAMES[tool]
         return lib.run_tool(tool, [str(exe), *expectations.args], out_dir,
                             extra_options=expectations.options)
 
@@ -90,7 +80,7 @@ class ProgramRuns:
 
 @pytest.fixture(scope="session")
 def program_runs(tmp_path_factory: pytest.TempPathFactory):
-    runs = ProgramRuns(tmp_path_factory.mktemp("program-runs"), programs_with_expectations())
+    runs = ProgramRuns(tmp_path_factory.mktemp("program-runs"), lib.programs_with_expectations())
     yield runs
     runs.close()
 

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -108,6 +109,67 @@ def dhat_runner() -> Path:
     return Path(os.environ.get("DHAT_VG") or "/usr/bin/valgrind")
 
 
+_dhat_env_cache: dict[str, str] | None = None
+_dhat_env_lock = threading.Lock()
+
+
+def dhat_env_matching_heaphunt() -> dict[str, str]:
+    with _dhat_env_lock:
+        return _dhat_env_matching_heaphunt_unlocked()
+
+
+def _dhat_env_matching_heaphunt_unlocked() -> dict[str, str]:
+    """Environment variables that make DHAT's client environment look like
+    heaphunt's, as far as a program can tell.
+
+    Valgrind puts its preload libraries into the client's LD_PRELOAD, so the
+    client sees ".../vgpreload_heaphunt-amd64-linux.so" under heaphunt and
+    ".../vgpreload_dhat-amd64-linux.so" under DHAT, and ./vg-in-place also
+    sets VALGRIND_LIB.  Python's reads and writes change with those lengths
+    (by hundreds of bytes: checked by hand, even between two DHAT runs whose
+    VALGRIND_LIB paths differ in length).  So DHAT gets VALGRIND_LIB pointing
+    at its own tool directory through a symlink whose path is 2 characters
+    longer than heaphunt's: the directory appears twice in LD_PRELOAD, which
+    makes both LD_PRELOADs the same length ("heaphunt" is 4 longer than
+    "dhat").  Empty when heaphunt is not built (DHAT then runs as installed).
+    """
+    global _dhat_env_cache
+    if _dhat_env_cache is not None:
+        return _dhat_env_cache
+    _dhat_env_cache = {}
+    try:
+        runner = heaphunt_runner()
+    except TestSetupError:
+        return _dhat_env_cache
+    proc = subprocess.run([str(runner), "--tool=heaphunt", "--heaphunt-out-file=/dev/null",
+                           "/usr/bin/env"], env=fixed_env(), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    client_env = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
+    preloads = client_env.get("LD_PRELOAD", "").split(":")
+    heaphunt_lib_dirs = [os.path.dirname(p) for p in preloads if "vgpreload_heaphunt" in p]
+    dhat_preload = Path("/usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so")
+    if proc.returncode != 0 or not heaphunt_lib_dirs or not dhat_preload.exists():
+        return _dhat_env_cache
+    padded_length = len(heaphunt_lib_dirs[0]) + 2
+    # Under /tmp so that the name can be short enough for any build tree.
+    prefix = "/tmp/hh-dhat-lib-"
+    if len(prefix) > padded_length:
+        return _dhat_env_cache
+    link = Path(prefix + "x" * (padded_length - len(prefix)))
+    if not link.is_symlink() or os.readlink(link) != str(dhat_preload.parent):
+        tmp_link = Path(f"{link}.tmp{os.getpid()}")
+        tmp_link.unlink(missing_ok=True)
+        tmp_link.symlink_to(dhat_preload.parent)
+        os.replace(tmp_link, link)
+    _dhat_env_cache = {"VALGRIND_LIB": str(link)}
+    return _dhat_env_cache
+
+
+# Each tool's client runs in a directory of this name, the same length for
+# both, since a program may read its working directory's path.
+TOOL_DIR_NAMES = {"heaphunt": "hh", "dhat": "dh"}
+
+
 # --------------------------------------------------------------------------
 # Building test programs
 # --------------------------------------------------------------------------
@@ -123,6 +185,16 @@ def program_source(name: str) -> Path:
 def all_program_names() -> list[str]:
     return sorted(p.stem for p in PROGRAMS_DIR.iterdir()
                   if p.suffix in (".c", ".cpp") and not p.name.startswith("."))
+
+
+def programs_with_expectations() -> list[str]:
+    """Test programs whose header comment has an "Expected...:" block."""
+    names = []
+    for name in all_program_names():
+        text = program_source(name).read_text()
+        if "Expected" in text.split("*/", 1)[0]:
+            names.append(name)
+    return names
 
 
 def build_program(name: str) -> Path:
@@ -285,6 +357,9 @@ def run_tool(tool: str, argv: list[str], out_dir: Path, *,
              timeout_s: float = 600) -> ToolRun:
     """Run argv under `tool` ("heaphunt" or "dhat") in out_dir.
 
+    Callers comparing the two tools give them directories whose paths have
+    the same length (see TOOL_DIR_NAMES).
+
     The profile goes to out_dir/<tool>.json.  A missing or unparsable profile
     or summary is recorded as None, not raised, so that tests about those
     failures can look at them.
@@ -299,11 +374,14 @@ def run_tool(tool: str, argv: list[str], out_dir: Path, *,
         raise ValueError(f"unknown tool {tool!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
     profile_path = out_dir / f"{tool}.json"
+    env = dict(env or fixed_env())
+    if tool == "dhat" and "DHAT_VG" not in os.environ:
+        env.update(dhat_env_matching_heaphunt())
     cmd = [str(runner), f"--tool={tool}", f"{out_option}={profile_path}",
            *(extra_options or []), *argv]
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     try:
-        proc = subprocess.run(cmd, cwd=out_dir, env=env or fixed_env(),
+        proc = subprocess.run(cmd, cwd=out_dir, env=env,
                               stdin=stdin, capture_output=True, timeout=timeout_s)
     finally:
         if stdin_path:

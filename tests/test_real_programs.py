@@ -50,8 +50,8 @@ REAL_PROGRAMS = {
 def test_real_program_summary_equals_dhat(name: str, lines_file: Path, tmp_path: Path,
                                           heaphunt_runner: Path) -> None:
     argv = REAL_PROGRAMS[name](lines_file)
-    dhat = lib.run_tool("dhat", argv, tmp_path / "dhat")
-    heaphunt = lib.run_tool("heaphunt", argv, tmp_path / "heaphunt")
+    dhat = lib.run_tool("dhat", argv, tmp_path / lib.TOOL_DIR_NAMES["dhat"])
+    heaphunt = lib.run_tool("heaphunt", argv, tmp_path / lib.TOOL_DIR_NAMES["heaphunt"])
     assert dhat.returncode == 0 and dhat.summary, dhat.describe()
     assert heaphunt.returncode == 0, heaphunt.describe()
     assert heaphunt.summary is not None, f"no summary on stderr\n{heaphunt.describe()}"
