@@ -36,6 +36,7 @@ EXIT_BAD_INPUT = 2
 DEFAULT_SORT = "total-bytes"
 DEFAULT_TOP = 10
 DEFAULT_STACK_FRAMES = 5
+DEFAULT_FINDINGS = 20
 
 
 def die(message: str) -> NoReturn:
@@ -90,7 +91,8 @@ def _print_lines(lines: list[str]) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     profile = _load(args.file)
     opts = ReportOptions(metric=args.sort, top=args.top, stack_frames=args.stacks,
-                         filter_text=args.filter, show_findings=not args.no_findings)
+                         filter_text=args.filter, show_findings=not args.no_findings,
+                         max_findings=args.findings)
     _print_lines(report_lines(profile, opts))
     return EXIT_OK
 
@@ -201,8 +203,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_RUN_OPTIONS_WITH_VALUE = {"--sort", "--filter", "--top", "--stacks", "--valgrind", "-o",
-                           "--output"}
+_RUN_OPTIONS_WITH_VALUE = {"--sort", "--filter", "--top", "--stacks", "--findings", "--valgrind",
+                           "-o", "--output"}
 
 
 def _split_run_args(rest: list[str]) -> tuple[list[str], list[str]]:
@@ -239,7 +241,8 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
     except (RunError, ProfileError) as e:
         die(str(e))
     opts = ReportOptions(metric=known.sort, top=known.top, stack_frames=known.stacks,
-                         filter_text=known.filter, show_findings=not known.no_findings)
+                         filter_text=known.filter, show_findings=not known.no_findings,
+                         max_findings=known.findings)
     sys.stdout.flush()
     _print_lines(report_lines(result.profile, opts))
     return result.returncode
@@ -256,6 +259,8 @@ def _add_report_options(p: argparse.ArgumentParser) -> None:
                    help=f"show N sites (default {DEFAULT_TOP})")
     p.add_argument("--stacks", type=_non_negative, default=DEFAULT_STACK_FRAMES, metavar="N",
                    help=f"frames shown per site (default {DEFAULT_STACK_FRAMES}; 0 = none)")
+    p.add_argument("--findings", type=_non_negative, default=DEFAULT_FINDINGS, metavar="N",
+                   help=f"show at most N findings (default {DEFAULT_FINDINGS}; 0 = all)")
     p.add_argument("--no-findings", action="store_true", help="leave out the findings")
 
 
@@ -348,7 +353,7 @@ RUN_HELP = """usage: heaphunt run [options] -- PROG [ARGS...]
 Run PROG under valgrind --tool=heaphunt (the build tree's ./vg-in-place when
 run from a source tree, else $HEAPHUNT_VG, else valgrind on PATH), then print
 the report.  Options before '--':
-  --sort METRIC, --filter TEXT, --top N, --stacks N, --no-findings
+  --sort METRIC, --filter TEXT, --top N, --stacks N, --findings N, --no-findings
                   as for 'heaphunt report'
   --valgrind VG   the valgrind (or vg-in-place) to use
   -o OUT          also keep the profile as OUT

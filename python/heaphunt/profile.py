@@ -236,10 +236,21 @@ class Profile:
     timeline: Timeline | None = None
     checkpoints: list[Checkpoint] | None = None
     extra_top_level: dict[str, Any] = dataclasses.field(default_factory=dict)
+    _name_counts: dict[str, int] | None = dataclasses.field(
+        default=None, repr=False, compare=False)
 
     @property
     def is_heaphunt(self) -> bool:
         return self.hh_version is not None
+
+    def sites_named(self, name: str) -> int:
+        """How many sites share this first-frame name (computed once)."""
+        if self._name_counts is None:
+            counts: dict[str, int] = {}
+            for s in self.sites:
+                counts[s.name] = counts.get(s.name, 0) + 1
+            self._name_counts = counts
+        return self._name_counts.get(name, 0)
 
 
 # --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ class ReportOptions:
     stack_frames: int = 5      # frames shown per site; 0 = none
     filter_text: str | None = None
     show_findings: bool = True
+    max_findings: int = 20     # 0 = all
 
 
 def header_lines(p: Profile) -> list[str]:
@@ -38,7 +39,10 @@ def header_lines(p: Profile) -> list[str]:
         time_line += f", t-gmax at {count(p.tg)} {p.tu}"
     lines.append(time_line)
     if p.mode != "heap":
-        lines.append(f"Total:     {count(t.tb)} units in {count(t.tbk)} events ({p.verb})")
+        # Copy mode counts bytes and calls; ad-hoc files name their units.
+        units = p.extra_top_level.get("bsu", "bytes")
+        events = p.extra_top_level.get("bksu", "blocks" if p.mode != "copy" else "calls")
+        lines.append(f"Total:     {count(t.tb)} {units} in {count(t.tbk)} {events} ({p.verb})")
         return lines
     lines += [
         f"Total:     {count(t.tb)} bytes in {count(t.tbk)} blocks",
@@ -121,18 +125,21 @@ def top_sites_lines(p: Profile, opts: ReportOptions) -> list[str]:
     return lines
 
 
-def findings_lines(p: Profile) -> list[str]:
+def findings_lines(p: Profile, max_findings: int = 0) -> list[str]:
     found = findings_mod.find_all(p)
+    shown = found if max_findings == 0 else found[:max_findings]
     lines = ["Findings:"]
     if not found:
         lines.append("  none")
-    for f in found:
+    for f in shown:
         lines.append(f"  [{f.kind}] {f.sentence}")
+    if len(shown) < len(found):
+        lines.append(f"  ... {len(found) - len(shown)} more (--findings 0 shows all)")
     return lines
 
 
 def report_lines(p: Profile, opts: ReportOptions) -> list[str]:
     lines = header_lines(p) + [""] + top_sites_lines(p, opts)
     if opts.show_findings:
-        lines += [""] + findings_lines(p)
+        lines += [""] + findings_lines(p, opts.max_findings)
     return lines

@@ -65,7 +65,6 @@ def site_label(site: Site, profile: Profile) -> str:
     frames = site.user_frames
     if len(frames) < 2:
         return name
-    same = sum(1 for s in profile.sites if s.name == name)
-    if same > 1:
+    if profile.sites_named(name) > 1:
         return f"{name} called from {frame_name(frames[1])}"
     return name

@@ -107,7 +107,7 @@ def test_report_every_sort_metric_on_plain_dhat(tmp_path: Path, capsys, metric: 
 def test_report_copy_mode_file(tmp_path: Path, capsys) -> None:
     path = hm.write(hm.copy_mode(), tmp_path / "c.json")
     status, out, _ = run_cli(["report", str(path)], capsys)
-    assert status == 0 and "Total:     340 units in 7 events (Copied)" in out
+    assert status == 0 and "Total:     340 bytes in 7 calls (Copied)" in out
 
 
 def test_report_unknown_metric_is_one_line(handmade_file: Path, capsys) -> None:
@@ -456,3 +456,18 @@ def test_assert_totals_copy_mismatch_lists_copy_sites(handmade_file: Path) -> No
     message = str(info.value)
     assert "bytes copied (copied_bytes): expected 0, got 3,500,000" in message
     assert message.splitlines()[-2].split() == ["3,000,000", "cb", "copy_rows", "(table.c:30)"]
+
+
+def test_report_ad_hoc_file_uses_its_units(tmp_path: Path, capsys) -> None:
+    path = hm.write(hm.ad_hoc_mode(), tmp_path / "a.json")
+    status, out, _ = run_cli(["report", str(path)], capsys)
+    assert status == 0 and "Total:     10 units in 2 events (Occurred)" in out
+
+
+def test_report_limits_findings(handmade_file: Path, capsys) -> None:
+    _, out, _ = run_cli(["report", str(handmade_file), "--findings", "2"], capsys)
+    findings = out.split("Findings:\n", 1)[1].splitlines()
+    assert len(findings) == 3 and findings[0].startswith("  [leak-stale]")
+    assert findings[2] == "  ... 6 more (--findings 0 shows all)"
+    _, out, _ = run_cli(["report", str(handmade_file), "--findings", "0"], capsys)
+    assert len(out.split("Findings:\n", 1)[1].splitlines()) == 8
