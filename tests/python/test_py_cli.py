@@ -471,3 +471,25 @@ def test_report_limits_findings(handmade_file: Path, capsys) -> None:
     assert findings[2] == "  ... 6 more (--findings 0 shows all)"
     _, out, _ = run_cli(["report", str(handmade_file), "--findings", "0"], capsys)
     assert len(out.split("Findings:\n", 1)[1].splitlines()) == 8
+
+
+def test_launcher_and_viewer_in_an_installed_layout(tmp_path: Path, handmade_file: Path) -> None:
+    """<prefix>/bin/heaphunt finds <prefix>/share/heaphunt/python, and the
+    package finds <prefix>/share/heaphunt/viewer: what make install lays out."""
+    import shutil
+    prefix = tmp_path / "prefix"
+    (prefix / "bin").mkdir(parents=True)
+    shutil.copy(LAUNCHER, prefix / "bin" / "heaphunt")
+    share = prefix / "share" / "heaphunt"
+    shutil.copytree(REPO_DIR / "python" / "heaphunt", share / "python" / "heaphunt",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (share / "viewer").mkdir()
+    (share / "viewer" / "index.html").write_text("<html>installed viewer</html>")
+    code = "import heaphunt.view as v; print(v.find_viewer_dir())"
+    env = dict(os.environ, PYTHONPATH=str(share / "python"))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.stdout.strip() == str(share / "viewer")
+    proc = subprocess.run([str(prefix / "bin" / "heaphunt"), "report", str(handmade_file)],
+                          capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert proc.returncode == 0 and "Total:     18,064,000" in proc.stdout, proc.stderr
