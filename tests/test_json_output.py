@@ -61,9 +61,10 @@ def _check_profile_shape(run: lib.ToolRun) -> list[str]:
     ftbl = profile.get("ftbl", [])
     if not ftbl or ftbl[0] != "[root]":
         problems.append(where + f"ftbl[0] is {ftbl[:1]}, not '[root]'")
-    for frame in ftbl[1:]:
-        if not lib.FRAME_SHAPE_RE.match(frame):
-            problems.append(where + f"frame not in DHAT's shape: {frame!r}")
+    site_frames = {j for pp in profile.get("pps", []) for j in pp.get("fs", ())}
+    for j in sorted(site_frames):
+        if 0 < j < len(ftbl) and not lib.FRAME_SHAPE_RE.match(ftbl[j]):
+            problems.append(where + f"site frame not in DHAT's shape: {ftbl[j]!r}")
     if len(set(ftbl)) != len(ftbl):
         problems.append(where + "ftbl has repeated entries")
     seen_fs: set[tuple[int, ...]] = set()
@@ -90,6 +91,19 @@ def test_every_profile_has_dhat_shape(program_runs, python_run) -> None:
         assert run.profile_path.exists(), f"no profile written\n{run.describe()}"
         problems += _check_profile_shape(run)
     assert not problems, "\n".join(problems[:40])
+
+
+def test_every_frame_has_dhat_shape(program_runs, python_run) -> None:
+    """All of ftbl, including frames only heaphunt's extra records (copy
+    sites) refer to: a reader that parses frames (the Firefox Profiler's
+    DHAT importer) must be able to parse every one."""
+    problems = []
+    for run in _profile_runs(program_runs, python_run):
+        assert run.profile is not None, run.describe()
+        bad = [f for f in run.profile["ftbl"][1:] if not lib.FRAME_SHAPE_RE.match(f)]
+        if bad:
+            problems.append(f"{' '.join(run.argv)[:60]}: {bad[:6]}")
+    assert not problems, "frames not in DHAT's shape:\n" + "\n".join(problems)
 
 
 def test_python_profile_has_many_sites(python_run) -> None:
