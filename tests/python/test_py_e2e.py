@@ -244,3 +244,22 @@ def test_merged_and_exported_files_open_in_dh_view(leaky_run, copier: hhlib.Prof
     assert launcher("export", "--mode=copy", copier.path, "-o", str(exported)).returncode == 0
     page = _dh_view(exported, artifacts / "python-export-copy.png")
     assert f"Total:     {copier.totals.cb:,} bytes (100%" in page["rootText"]
+
+
+def test_real_dhat_copy_mode_file(python_test_program, tmp_path: Path, capsys) -> None:
+    """valgrind --tool=dhat --mode=copy on copier: loads, reports, merges."""
+    from heaphunt.runner import find_valgrind
+    exe = python_test_program("copier")
+    out = tmp_path / "dhat-copy.json"
+    subprocess.run([find_valgrind(), "--tool=dhat", "--mode=copy", f"--dhat-out-file={out}",
+                    str(exe)], cwd=tmp_path, env=hhlib.fixed_env(), capture_output=True,
+                   check=True)
+    p = hhlib.load(out)
+    assert p.mode == "copy" and p.tg is None
+    copy_twice = [s for s in p.sites if s.function == "copy_twice"]
+    assert sorted((s.tb, s.tbk) for s in copy_twice) == [(1_000, 1), (1_000, 1)]
+    assert main(["report", str(out), "--top", "3"]) == 0
+    assert "Copied" in capsys.readouterr().out
+    merged = tmp_path / "merged.json"
+    assert main(["merge", str(out), str(out), "-o", str(merged)]) == 0
+    assert hhlib.load(merged).totals.tb == 2 * p.totals.tb
