@@ -63,6 +63,33 @@ VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB)
    }
 }
 
+/* Called by generated code when the access missed its cache entry:
+   count it, and point the entry at the block if generated code can
+   update that block inline (no histogram). */
+static inline void fill_cache(AccessCache* cache, Block* bk)
+{
+   if (bk != NULL && bk->histo == NULL) {
+      cache->lo    = bk->payload;
+      cache->len   = bk->req_szB;
+      cache->bk    = bk;
+      cache->epoch = hh_blocks_epoch;
+   }
+}
+
+VG_REGPARM(3) void hh_on_read_cached(AccessCache* cache, Addr addr,
+                                     UWord szB)
+{
+   hh_on_read(addr, szB);
+   fill_cache(cache, hh_block_containing(addr));
+}
+
+VG_REGPARM(3) void hh_on_write_cached(AccessCache* cache, Addr addr,
+                                      UWord szB)
+{
+   hh_on_write(addr, szB);
+   fill_cache(cache, hh_block_containing(addr));
+}
+
 //------------------------------------------------------------//
 //--- Syscalls                                             ---//
 //------------------------------------------------------------//

@@ -10,6 +10,9 @@
    Most accesses hit the block that was hit last or the one before, so
    two cached blocks are checked before the tree.  The cache is emptied
    whenever the tree changes, because a cached pointer may be freed.
+   Generated code keeps its own cache per access (AccessCache); bumping
+   hh_blocks_epoch whenever a block leaves the table invalidates all of
+   them at once.
 
    Alongside, the range [hh_heap_lo, hh_heap_lo + hh_heap_span) grows to
    cover every block ever allocated.  Generated code tests an address
@@ -25,6 +28,14 @@
 
 Addr  hh_heap_lo   = ~(Addr)0;   // empty range: nothing passes the filter
 UWord hh_heap_span = 0;
+
+/* Starts at 1 so that a zeroed cache entry is invalid. */
+ULong hh_blocks_epoch = 1;
+
+void hh_blocks_invalidate_caches(void)
+{
+   hh_blocks_epoch++;
+}
 
 static WordFM* live_blocks = NULL;   // Block* (as key) -> unused
 static UWord   n_live_blocks = 0;
@@ -75,6 +86,7 @@ void hh_block_remove(Block* bk)
    tl_assert(n_live_blocks > 0);
    n_live_blocks--;
    recent0 = recent1 = NULL;
+   hh_blocks_invalidate_caches();
 }
 
 static inline Bool contains(const Block* bk, Addr a)

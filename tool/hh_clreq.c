@@ -63,6 +63,7 @@ static Bool give_block_a_histogram(Addr address)
       return False;
    }
    bk->histo = VG_(calloc)("hh.clreq.histo", bk->req_szB, sizeof(UShort));
+   hh_blocks_invalidate_caches();   // histogram blocks take the helper
    return True;
 }
 

@@ -9,25 +9,41 @@
       are added just before each side exit and at the end of the
       superblock.
 
-   2. Memory events.  Every load and store (plain, dirty-helper memory
-      effects, CAS as a read plus a write, LL/SC) gets a call to
-      hh_on_read / hh_on_write, guarded by an inline test so the call is
-      made only when the address lies in [hh_heap_lo, hh_heap_lo +
-      hh_heap_span), the range that holds every block ever allocated.
-      With --accesses=no there are no memory events at all.
-      Stack, static data and code addresses fail the test in two
-      instructions and never reach the block lookup.  DHAT instead skips
-      only a window above the stack pointer and calls the helper for
-      everything else.
+   2. Memory events: every load and store (plain, dirty-helper memory
+      effects, CAS as a read plus a write, LL/SC), with --accesses=yes.
+      Three filters keep the common cases cheap, cheapest first:
 
-      The range can change only when a block is allocated, which happens
-      in a client request, and client requests end a superblock; so the
-      two range words are loaded once per superblock, at the first
-      memory event, and reused. */
+      a. Stack accesses, decided while instrumenting.  An address
+         computed in this superblock as SP + c with a small constant c
+         (tracked through the IR temporaries) is a stack slot; it gets
+         no code at all.  DHAT skips the same window above SP (minus the
+         red zone) at run time, so nothing DHAT counts is skipped.
+
+      b. A per-access cache, inline.  Each instrumented access has its
+         own AccessCache entry: the block it hit last, if that block has
+         no histogram, and the block-table epoch when it was filled.
+         While the entry is valid and the address falls in its block,
+         generated code adds the access to the block's counters and
+         stamps its last-access time with guarded stores: a loop over
+         large arrays never calls out, however many arrays it touches.
+         The updates are the ones hh_on_read / hh_on_write make.
+
+      c. The heap range.  Otherwise the helper is called only if the
+         address lies in [hh_heap_lo, hh_heap_lo + hh_heap_span), the
+         range holding every block ever allocated; static data and
+         other stack addresses fail this test in two instructions.
+
+      The heap range, the clock and the block-table epoch change only
+      in client requests and at superblock exits, so they are loaded
+      once per superblock, at its first memory event.  A cache entry
+      can change at any helper call, so it is reloaded for every event.
+      Entries live as long as the tool: a few words per instrumented
+      instruction. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_machine.h"      // VG_(fnptr_to_fnentry)
+#include "pub_tool_mallocfree.h"
 #include "pub_tool_tooliface.h"
 
 #include "hh_tool.h"
@@ -40,78 +56,207 @@ ULong hh_clock_instrs = 0;
 #  define HH_ENDIAN Iend_LE
 #endif
 
+/* DHAT's window: addresses in [SP - redzone, SP - redzone + 16 KiB). */
+#define HH_STACK_WINDOW_SZB (16 * 1024)
+
 typedef struct {
    IRSB*  sbOut;
-   IRType ty_addr;    // the host word type
-   IRTemp heap_lo;    // IRTemp_INVALID until first loaded
+   Int    offset_SP;     // guest state offset of the stack pointer
+   IRTemp heap_lo;       // IRTemp_INVALID until first loaded
    IRTemp heap_span;
+   IRTemp clock;
+   IRTemp epoch;
+   /* For each input temporary: is it SP + sp_delta[t]? */
+   Bool*  is_sp_based;
+   Long*  sp_delta;
+   Int    n_temps;
 } InstrState;
 
-static IRTemp new_temp(InstrState* st, IRType ty)
+static IRExpr* bind(InstrState* st, IRType ty, IRExpr* e)
 {
-   return newIRTemp(st->sbOut->tyenv, ty);
+   IRTemp t = newIRTemp(st->sbOut->tyenv, ty);
+   addStmtToIRSB(st->sbOut, IRStmt_WrTmp(t, e));
+   return IRExpr_RdTmp(t);
 }
 
-static void add_stmt(InstrState* st, IRStmt* stmt)
+static IRExpr* load(InstrState* st, IRType ty, IRExpr* addr)
 {
-   addStmtToIRSB(st->sbOut, stmt);
+   return bind(st, ty, IRExpr_Load(HH_ENDIAN, ty, addr));
+}
+
+static IRExpr* global_word(InstrState* st, const void* p)
+{
+   return load(st, Ity_I64, mkIRExpr_HWord((HWord)p));
+}
+
+static IRExpr* u64(ULong n)
+{
+   return IRExpr_Const(IRConst_U64(n));
 }
 
 /* hh_clock_instrs += n */
 static void add_clock_update(InstrState* st, Int n)
 {
    IRExpr* clock_addr = mkIRExpr_HWord((HWord)&hh_clock_instrs);
-   IRTemp  old_value  = new_temp(st, Ity_I64);
-   IRTemp  new_value  = new_temp(st, Ity_I64);
-   add_stmt(st, IRStmt_WrTmp(old_value,
-                             IRExpr_Load(HH_ENDIAN, Ity_I64, clock_addr)));
-   add_stmt(st, IRStmt_WrTmp(new_value,
-                             IRExpr_Binop(Iop_Add64, IRExpr_RdTmp(old_value),
-                                          IRExpr_Const(IRConst_U64(n)))));
-   add_stmt(st, IRStmt_Store(HH_ENDIAN, clock_addr, IRExpr_RdTmp(new_value)));
+   IRExpr* old_value  = load(st, Ity_I64, clock_addr);
+   IRExpr* new_value  = bind(st, Ity_I64,
+                             IRExpr_Binop(Iop_Add64, old_value, u64(n)));
+   addStmtToIRSB(st->sbOut, IRStmt_Store(HH_ENDIAN, clock_addr, new_value));
 }
 
-static void load_heap_range_once(InstrState* st)
+//------------------------------------------------------------//
+//--- Filter a: stack addresses                            ---//
+//------------------------------------------------------------//
+
+/* Notes t = GET(SP), t = t' + c and t = t' - c, for t' SP-based. */
+static void track_sp_temps(InstrState* st, const IRStmt* stmt)
+{
+   if (stmt->tag != Ist_WrTmp)
+      return;
+   IRTemp  t    = stmt->Ist.WrTmp.tmp;
+   IRExpr* data = stmt->Ist.WrTmp.data;
+   tl_assert(t < st->n_temps);
+   if (data->tag == Iex_Get && data->Iex.Get.offset == st->offset_SP
+       && data->Iex.Get.ty == Ity_I64) {
+      st->is_sp_based[t] = True;
+      st->sp_delta[t] = 0;
+      return;
+   }
+   if (data->tag != Iex_Binop
+       || (data->Iex.Binop.op != Iop_Add64 && data->Iex.Binop.op != Iop_Sub64))
+      return;
+   IRExpr* a = data->Iex.Binop.arg1;
+   IRExpr* b = data->Iex.Binop.arg2;
+   if (a->tag != Iex_RdTmp || !st->is_sp_based[a->Iex.RdTmp.tmp]
+       || b->tag != Iex_Const || b->Iex.Const.con->tag != Ico_U64)
+      return;
+   Long c = (Long)b->Iex.Const.con->Ico.U64;
+   if (c > HH_STACK_WINDOW_SZB || c < -HH_STACK_WINDOW_SZB)
+      return;
+   st->is_sp_based[t] = True;
+   st->sp_delta[t] = st->sp_delta[a->Iex.RdTmp.tmp]
+                     + (data->Iex.Binop.op == Iop_Add64 ? c : -c);
+}
+
+/* True if addr is SP + d with d in DHAT's skipped window. */
+static Bool is_stack_slot(const InstrState* st, const IRExpr* addr)
+{
+   if (addr->tag != Iex_RdTmp || !st->is_sp_based[addr->Iex.RdTmp.tmp])
+      return False;
+   Long d = st->sp_delta[addr->Iex.RdTmp.tmp];
+   return d >= -VG_STACK_REDZONE_SZB
+          && d < HH_STACK_WINDOW_SZB - VG_STACK_REDZONE_SZB;
+}
+
+//------------------------------------------------------------//
+//--- Filters b and c: access cache, heap range           ---//
+//------------------------------------------------------------//
+
+static void load_per_superblock_words(InstrState* st)
 {
    if (st->heap_lo != IRTemp_INVALID)
       return;
-   st->heap_lo   = new_temp(st, st->ty_addr);
-   st->heap_span = new_temp(st, st->ty_addr);
-   add_stmt(st, IRStmt_WrTmp(st->heap_lo,
-               IRExpr_Load(HH_ENDIAN, st->ty_addr,
-                           mkIRExpr_HWord((HWord)&hh_heap_lo))));
-   add_stmt(st, IRStmt_WrTmp(st->heap_span,
-               IRExpr_Load(HH_ENDIAN, st->ty_addr,
-                           mkIRExpr_HWord((HWord)&hh_heap_span))));
+   st->heap_lo   = global_word(st, &hh_heap_lo)->Iex.RdTmp.tmp;
+   st->heap_span = global_word(st, &hh_heap_span)->Iex.RdTmp.tmp;
+   st->clock     = global_word(st, &hh_clock_instrs)->Iex.RdTmp.tmp;
+   st->epoch     = global_word(st, &hh_blocks_epoch)->Iex.RdTmp.tmp;
 }
 
-/* A guarded call: if (addr - heap_lo) <u heap_span, call the helper. */
+/* block->field += szB if hit (a guarded store). */
+static void add_to_field_if(InstrState* st, IRExpr* block, SizeT offset,
+                            IRExpr* amount, IRExpr* hit)
+{
+   IRExpr* field = bind(st, Ity_I64, IRExpr_Binop(Iop_Add64, block,
+                                                  u64(offset)));
+   IRExpr* value = bind(st, Ity_I64,
+                        IRExpr_Binop(Iop_Add64, load(st, Ity_I64, field),
+                                     amount));
+   addStmtToIRSB(st->sbOut, IRStmt_StoreG(HH_ENDIAN, field, value, hit));
+}
+
+/* Where a new cache entry points until first filled: any field of it
+   may be read (never written) by generated code. */
+static Block no_block;
+
+static IRExpr* field_address(InstrState* st, IRExpr* block, SizeT offset)
+{
+   return bind(st, Ity_I64, IRExpr_Binop(Iop_Add64, block, u64(offset)));
+}
+
+/* The inline update through the access's cache entry; returns the
+   "hit" condition. */
+static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
+                                 Bool is_write, Int szB, IRExpr* addr)
+{
+   IRExpr* lo      = global_word(st, &cache->lo);
+   IRExpr* len     = global_word(st, &cache->len);
+   IRExpr* bk      = global_word(st, &cache->bk);
+   IRExpr* epoch   = global_word(st, &cache->epoch);
+   IRExpr* offset  = bind(st, Ity_I64, IRExpr_Binop(Iop_Sub64, addr, lo));
+   IRExpr* inside  = bind(st, Ity_I1,
+                          IRExpr_Binop(Iop_CmpLT64U, offset, len));
+   IRExpr* current = bind(st, Ity_I1,
+                          IRExpr_Binop(Iop_CmpEQ64, epoch,
+                                       IRExpr_RdTmp(st->epoch)));
+   IRExpr* hit     = bind(st, Ity_I1, IRExpr_Binop(Iop_And1, inside,
+                                                   current));
+   if (is_write) {
+      IRExpr* reads = load(st, Ity_I64,
+                           field_address(st, bk, offsetof(Block,
+                                                          reads_bytes)));
+      IRExpr* was_read = bind(st, Ity_I1,
+                              IRExpr_Binop(Iop_CmpNE64, reads, u64(0)));
+      IRExpr* mark = bind(st, Ity_I1, IRExpr_Binop(Iop_And1, hit, was_read));
+      addStmtToIRSB(st->sbOut,
+         IRStmt_StoreG(HH_ENDIAN,
+                       field_address(st, bk, offsetof(Block,
+                                                      written_after_read)),
+                       IRExpr_Const(IRConst_U32(1)), mark));
+      add_to_field_if(st, bk, offsetof(Block, writes_bytes), u64(szB), hit);
+   } else {
+      add_to_field_if(st, bk, offsetof(Block, reads_bytes), u64(szB), hit);
+   }
+   addStmtToIRSB(st->sbOut,
+      IRStmt_StoreG(HH_ENDIAN,
+                    field_address(st, bk, offsetof(Block,
+                                                   t_last_access_instrs)),
+                    IRExpr_RdTmp(st->clock), hit));
+   return hit;
+}
+
 static void add_mem_event(InstrState* st, Bool is_write, Int szB,
                           IRExpr* addr)
 {
    tl_assert(isIRAtom(addr));
-   tl_assert(typeOfIRExpr(st->sbOut->tyenv, addr) == st->ty_addr);
-   Bool is64 = st->ty_addr == Ity_I64;
+   tl_assert(typeOfIRExpr(st->sbOut->tyenv, addr) == Ity_I64);
+   if (is_stack_slot(st, addr))
+      return;
 
-   load_heap_range_once(st);
-   IRTemp offset = new_temp(st, st->ty_addr);
-   add_stmt(st, IRStmt_WrTmp(offset,
-               IRExpr_Binop(is64 ? Iop_Sub64 : Iop_Sub32, addr,
-                            IRExpr_RdTmp(st->heap_lo))));
-   IRTemp in_heap = new_temp(st, Ity_I1);
-   add_stmt(st, IRStmt_WrTmp(in_heap,
-               IRExpr_Binop(is64 ? Iop_CmpLT64U : Iop_CmpLT32U,
-                            IRExpr_RdTmp(offset),
-                            IRExpr_RdTmp(st->heap_span))));
+   load_per_superblock_words(st);
+   AccessCache* cache = VG_(calloc)("hh.instr.cache", 1, sizeof(AccessCache));
+   cache->bk = &no_block;
+   IRExpr* cache_hit = add_cached_update(st, cache, is_write, szB, addr);
 
-   const HChar* name = is_write ? "hh_on_write" : "hh_on_read";
-   void*        fn   = is_write ? (void*)hh_on_write : (void*)hh_on_read;
-   IRDirty* call = unsafeIRDirty_0_N(2 /*regparms*/, name,
+   IRExpr* offset = bind(st, Ity_I64,
+                         IRExpr_Binop(Iop_Sub64, addr,
+                                      IRExpr_RdTmp(st->heap_lo)));
+   IRExpr* in_heap = bind(st, Ity_I1,
+                          IRExpr_Binop(Iop_CmpLT64U, offset,
+                                       IRExpr_RdTmp(st->heap_span)));
+   IRExpr* missed = bind(st, Ity_I1, IRExpr_Unop(Iop_Not1, cache_hit));
+   IRExpr* needs_helper = bind(st, Ity_I1,
+                               IRExpr_Binop(Iop_And1, in_heap, missed));
+
+   const HChar* name = is_write ? "hh_on_write_cached" : "hh_on_read_cached";
+   void*        fn   = is_write ? (void*)hh_on_write_cached
+                                : (void*)hh_on_read_cached;
+   IRDirty* call = unsafeIRDirty_0_N(3 /*regparms*/, name,
                                      VG_(fnptr_to_fnentry)(fn),
-                                     mkIRExprVec_2(addr,
+                                     mkIRExprVec_3(mkIRExpr_HWord((HWord)cache),
+                                                   addr,
                                                    mkIRExpr_HWord(szB)));
-   call->guard = IRExpr_RdTmp(in_heap);
-   add_stmt(st, IRStmt_Dirty(call));
+   call->guard = needs_helper;
+   addStmtToIRSB(st->sbOut, IRStmt_Dirty(call));
 }
 
 /* Adds the memory events of one original statement. */
@@ -173,17 +318,23 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
                     const VexArchInfo* archinfo_host,
                     IRType gWordTy, IRType hWordTy)
 {
+   tl_assert(gWordTy == Ity_I64 && hWordTy == Ity_I64);   // amd64 only
+
    InstrState st;
-   st.sbOut     = deepCopyIRSBExceptStmts(sbIn);
-   st.ty_addr   = hWordTy;
-   st.heap_lo   = IRTemp_INVALID;
-   st.heap_span = IRTemp_INVALID;
-   tl_assert(gWordTy == hWordTy);
+   st.sbOut       = deepCopyIRSBExceptStmts(sbIn);
+   st.offset_SP   = layout->offset_SP;
+   st.heap_lo     = IRTemp_INVALID;
+   st.heap_span   = IRTemp_INVALID;
+   st.clock       = IRTemp_INVALID;
+   st.epoch       = IRTemp_INVALID;
+   st.n_temps     = sbIn->tyenv->types_used;
+   st.is_sp_based = VG_(calloc)("hh.instr.sp", st.n_temps + 1, sizeof(Bool));
+   st.sp_delta    = VG_(calloc)("hh.instr.spd", st.n_temps + 1, sizeof(Long));
 
    /* The preamble before the first IMark is copied unchanged. */
    Int i = 0;
    while (i < sbIn->stmts_used && sbIn->stmts[i]->tag != Ist_IMark) {
-      add_stmt(&st, sbIn->stmts[i]);
+      addStmtToIRSB(st.sbOut, sbIn->stmts[i]);
       i++;
    }
 
@@ -202,9 +353,13 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
       } else if (hh_clo_accesses) {
          add_events_for(&st, sbIn->tyenv, stmt);
       }
-      add_stmt(&st, stmt);
+      track_sp_temps(&st, stmt);
+      addStmtToIRSB(st.sbOut, stmt);
    }
    if (n_imarks > 0)
       add_clock_update(&st, n_imarks);
+
+   VG_(free)(st.is_sp_based);
+   VG_(free)(st.sp_delta);
    return st.sbOut;
 }

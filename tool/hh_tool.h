@@ -99,9 +99,27 @@ typedef struct _Block {
    ULong   t_last_access_instrs; // = t_alloc_instrs until accessed
    UShort* histo;          // per-offset access counts, saturating at
                            //   0xFFFF; NULL if too large or resized
-   UChar   written_after_read;   // 1 once written after a read
+   UInt    written_after_read;   // 1 once written after a read (a
+                                 //   word, for guarded stores)
    UChar   alloc_kind;     // HH_ALLOC_*: which family allocated it
 } Block;
+
+/* Each instrumented load or store has its own one-entry cache of the
+   block it hit last (if that block has no histogram): generated code
+   updates the block's counters inline while the access keeps hitting
+   it (hh_instrument.c).  An entry is valid only while its epoch equals
+   hh_blocks_epoch, which changes whenever any block dies, moves,
+   shrinks or gains a histogram, so an entry never points at a dead
+   block; a new block invalidates nothing. */
+typedef struct {
+   Addr   lo;
+   UWord  len;
+   Block* bk;
+   ULong  epoch;
+} AccessCache;
+
+extern ULong hh_blocks_epoch;
+void hh_blocks_invalidate_caches(void);
 
 /* Block.alloc_kind: the deallocation must come from the same family. */
 #define HH_ALLOC_MALLOC  0   // malloc, calloc, realloc, memalign, ...
@@ -254,6 +272,11 @@ void   hh_custom_init(void);
 
 VG_REGPARM(2) void hh_on_read(Addr addr, UWord szB);
 VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB);
+/* The same, from generated code, filling the access's cache entry. */
+VG_REGPARM(3) void hh_on_read_cached(AccessCache* cache, Addr addr,
+                                     UWord szB);
+VG_REGPARM(3) void hh_on_write_cached(AccessCache* cache, Addr addr,
+                                      UWord szB);
 void hh_track_syscall_accesses(void);
 
 //------------------------------------------------------------//
