@@ -259,3 +259,147 @@ def test_pytest_example_readme_shows_the_real_message():
     # inventory.c:79 is make_item's malloc.
     source_line_79 = (EXAMPLES_DIR / "pytest" / "inventory.c").read_text().splitlines()[78]
     assert "malloc" in source_line_79
+
+
+# --------------------------------------------------------------------------
+# examples/interpreters
+# --------------------------------------------------------------------------
+
+INTERPRETERS_DIR = EXAMPLES_DIR / "interpreters"
+# Each leaked event keeps one 1,001-byte block (a bytearray(1000) in Python,
+# a 1,000-character String in Ruby); 200 events.
+LEAKED_PAYLOAD_BLOCKS = 200
+LEAKED_PAYLOAD_BYTES = 200 * 1001
+
+
+def interpreter_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """fixed_env (PYTHONHASHSEED=0 among others) plus PYTHONMALLOC=malloc:
+    without it CPython serves objects up to 512 bytes from its own arenas,
+    and heaphunt sees the arenas instead of the objects."""
+    return hhlib.fixed_env({"PYTHONMALLOC": "malloc", **(extra or {})})
+
+
+def run_both(runner: Path, argv: list[str], tmp_path: Path, env: dict[str, str]):
+    """The clean and the leaky (--leak) run, each from its own empty
+    directory, two at a time (each is a separate Valgrind process)."""
+    import concurrent.futures
+
+    def one(variant: str):
+        cwd = tmp_path / f"cwd-{variant}"
+        cwd.mkdir()
+        args = argv + (["--leak"] if variant == "leak" else [])
+        out = tmp_path / f"{variant}.json"
+        # Heap numbers only: the test needs no access counts, and without
+        # them an interpreter runs several times faster under Valgrind.
+        proc = run_under_heaphunt(runner, args, out, options=("--accesses=no",),
+                                  cwd=cwd, env=env)
+        return proc, out
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        clean, leak = pool.map(one, ["clean", "leak"])
+    for proc, _ in (clean, leak):
+        assert proc.returncode == 0, show(proc)
+    return clean, leak
+
+
+def sites_through(profile: hhlib.Profile, function: str, depth: int) -> list[hhlib.Site]:
+    """Sites with `function` among their first `depth` frames."""
+    return [s for s in profile.sites
+            if function in [frame_function(f) for f in s.frames[:depth]]]
+
+
+def end_of(sites: list[hhlib.Site]) -> tuple[int, int]:
+    return (sum(s.get("eb") or 0 for s in sites), sum(s.get("ebk") or 0 for s in sites))
+
+
+def test_python_leak_shows_at_t_end(heaphunt_runner, tmp_path):
+    script = INTERPRETERS_DIR / "event_bus.py"
+    (clean, clean_path), (leak, leak_path) = run_both(
+        heaphunt_runner, ["/usr/bin/python3", str(script)], tmp_path, interpreter_env())
+    assert clean.stdout == "handled 200 events; 0 subscribers left\n", show(clean)
+    assert leak.stdout == "handled 200 events; 200 subscribers left\n", show(leak)
+    clean_p, leak_p = hhlib.load(clean_path), hhlib.load(leak_path)
+    extra_end_bytes = leak_p.totals.get("eb") - clean_p.totals.get("eb")
+    assert extra_end_bytes >= LEAKED_PAYLOAD_BYTES, (
+        f"t-end: leaky {leak_p.totals.get('eb')} bytes, clean {clean_p.totals.get('eb')}: "
+        f"the leak should add at least {LEAKED_PAYLOAD_BYTES}")
+    # The leaked buffers' site names CPython's allocation path: bytearray's
+    # buffer is (re)allocated by PyByteArray_Resize.
+    leak_buffers = [s for s in leak_p.sites if s.function == "PyByteArray_Resize"]
+    clean_buffers = [s for s in clean_p.sites if s.function == "PyByteArray_Resize"]
+    assert end_of(leak_buffers) == (LEAKED_PAYLOAD_BYTES, LEAKED_PAYLOAD_BLOCKS)
+    assert end_of(clean_buffers) == (0, 0)
+    assert sum(s.get("tb") for s in clean_buffers) == LEAKED_PAYLOAD_BYTES
+
+
+def test_ruby_leak_shows_at_t_end(heaphunt_runner, tmp_path):
+    proc = subprocess.run(["bash", str(REPO_DIR / "scripts" / "install-ruby.sh")],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"scripts/install-ruby.sh failed:\n{proc.stderr}")
+    ruby = proc.stdout.strip().splitlines()[-1]
+    script = INTERPRETERS_DIR / "event_tree.rb"
+    (clean, clean_path), (leak, leak_path) = run_both(
+        heaphunt_runner, [ruby, str(script)], tmp_path, hhlib.fixed_env())
+    assert clean.stdout == "handled 200 events; 0 children left\n", show(clean)
+    assert leak.stdout == "handled 200 events; 200 children left\n", show(leak)
+    clean_p, leak_p = hhlib.load(clean_path), hhlib.load(leak_path)
+    assert leak_p.totals.get("eb") - clean_p.totals.get("eb") >= LEAKED_PAYLOAD_BYTES
+    # Debian's libruby has no names for its static allocation helpers (the
+    # first frame is "???"); the first named one is String#*'s C function.
+    leak_payloads = sites_through(leak_p, "rb_str_times", depth=3)
+    clean_payloads = sites_through(clean_p, "rb_str_times", depth=3)
+    assert end_of(leak_payloads) == (LEAKED_PAYLOAD_BYTES, LEAKED_PAYLOAD_BLOCKS)
+    assert end_of(clean_payloads) == (0, 0)
+
+
+# --------------------------------------------------------------------------
+# examples/leak-pattern
+# --------------------------------------------------------------------------
+
+SPAN_TRACER_SRC = EXAMPLES_DIR / "leak-pattern" / "span_tracer.c"
+
+
+def test_leak_pattern_report_names_the_leak_first(heaphunt_runner, tmp_path):
+    exe = compile_example(SPAN_TRACER_SRC, "span_tracer-O0", "-O0")
+    profile_path = tmp_path / "spans.json"
+    proc = run_under_heaphunt(heaphunt_runner, [str(exe)], profile_path, cwd=tmp_path)
+    assert proc.returncode == 0, show(proc)
+    assert proc.stdout.startswith("requests handled: 1000\n"), show(proc)
+
+    # The numbers of span_tracer.c's header comment.
+    profile = hhlib.load(profile_path)
+    hhlib.assert_totals(profile, bytes=385_536, blocks=2_011, gmax_bytes=105_024,
+                        gmax_blocks=1_003, end_bytes=72_256, end_blocks=1_002)
+    hhlib.assert_site(profile, "start_child_span", bytes=64_000, blocks=1_000,
+                      end_bytes=64_000, end_blocks=1_000, reads=0, writes=72_000)
+    hhlib.assert_site(profile, "span_add_child", bytes=16_320, blocks=8,
+                      end_bytes=8_192, end_blocks=1)
+    hhlib.assert_site(profile, "handle_request", bytes=256_000, blocks=1_000, end_bytes=0,
+                      reads=256_000, writes=256_000)
+    hhlib.assert_site(profile, "audit_open", bytes=16_384, blocks=1, end_bytes=0,
+                      reads=0, writes=16_000)
+    hhlib.assert_site(profile, "compute_stats", bytes=32_768, blocks=1, end_bytes=0,
+                      reads=1_966_080, writes=32_768)
+    hhlib.assert_site(profile, "root_span_new", bytes=64, blocks=1, end_bytes=64)
+
+    # `heaphunt report`, end to end: the first finding is the spans' leak.
+    report = subprocess.run([str(REPO_DIR / "bin" / "heaphunt"), "report", str(profile_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert report.returncode == 0, show(report)
+    lines = report.stdout.splitlines()
+    assert "Findings:" in lines, report.stdout
+    findings = [line.strip() for line in lines[lines.index("Findings:") + 1:] if line.strip()]
+    first = findings[0]
+    assert first.startswith("[leak-stale] 64.0 kB allocated at start_child_span (span_tracer.c:"), \
+        report.stdout
+    # ... and its file:line is the malloc of a span.
+    line_no = int(re.search(r"span_tracer\.c:(\d+)\)", first).group(1))
+    source_line = SPAN_TRACER_SRC.read_text().splitlines()[line_no - 1]
+    assert "malloc(sizeof *span)" in source_line, source_line
+    # The busiest site, normal freed work, is not a finding.
+    assert not any("handle_request" in f for f in findings), report.stdout
+
+    # The library agrees with the command.
+    first_finding = hhlib.find_findings(profile)[0]
+    assert (first_finding.kind, first_finding.site.function) == ("leak-stale", "start_child_span")
