@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic heaphunt profile of any size, for the viewer.
 
-    bench/gen_big_profile.py --sites 300000 -o build/bench/big.json   # ~100 MB
+    bench/gen_big_profile.py --sites 220000 -o build/bench/big.json   # ~100 MB
     bench/gen_big_profile.py --sites 40 --seed 3 -o small.json        # a test fixture
 
 The file has every field of DHAT's heap format and of heaphunt's extra
@@ -172,7 +172,7 @@ def write(profile: dict, out: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sites", type=int, default=300_000, help="number of allocation sites (default 300000, ~100 MB)")
+    ap.add_argument("--sites", type=int, default=220_000, help="number of allocation sites (default 220000, ~100 MB)")
     ap.add_argument("--depth", type=int, default=12, help="frames per stack (default 12, --num-callers' default)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--out", type=Path, required=True)

@@ -173,8 +173,7 @@ HH.app = (function () {
         HH.tree.autoExpand(st.tree, st.sort, 0.05, 300);
         HH.treeview.setTree(st.tree, st.sort, HH.view.metrics(st.view), setSort);
         HH.flame.set(st.tree, st.flameMetric);
-        select(0);
-        HH.treeview.select(0);
+        HH.treeview.select(0); // and, through its callback, the detail panel
     }
 
     function setSort(id) {
@@ -212,12 +211,16 @@ HH.app = (function () {
         else {
             html += '<p class="note">' + f.int(list.length) + " findings" + (st.view.b ? " in B (" + f.html(model.name) + ")" : "") +
                 ", biggest first. " + (model.hhVersion ? "" : "This is a plain DHAT file: only the leak and peak rules apply (the others need heaphunt's fields).") + "</p>";
-            var map = st.view.b ? st.view.siteB : null;
+            // B's site -> the diff's site, for the links.
+            var toView = null;
+            if (st.view.b) {
+                toView = new Int32Array(model.nSites).fill(-1);
+                for (var u = 0; u < st.view.siteB.length; u++) if (st.view.siteB[u] >= 0) toView[st.view.siteB[u]] = u;
+            }
             for (var i = 0; i < Math.min(list.length, 500); i++) {
-                var fd = list[i], vs = fd.site;
-                if (map) { vs = -1; for (var u = 0; u < map.length; u++) if (map[u] === fd.site) { vs = u; break; } }
+                var fd = list[i], vs = toView ? toView[fd.site] : fd.site;
                 html += '<span class="finding-row" data-site="' + vs + '" data-kind="' + fd.kind + '"><span class="kind">' +
-                    f.html(HH.findings.KIND_TITLES[fd.kind]) + "</span>" + f.html(fd.sentence) + "</span>";
+                    f.html(HH.findings.KIND_TITLES[fd.kind]) + "</span>" + f.html(HH.findings.sentence(model, fd)) + "</span>";
             }
             if (list.length > 500) html += '<p class="note">… and ' + f.int(list.length - 500) + " more.</p>";
         }

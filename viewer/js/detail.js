@@ -161,15 +161,12 @@ HH.detail = (function () {
             section = siteSection(tree, sites[0]);
             html += section.html;
         } else if (sites.length > 1) {
-            sites.sort(function (a, b) {
-                var ka = siteKey(tree, sortMetric, a), kb = siteKey(tree, sortMetric, b);
-                return kb - ka || a - b;
-            });
+            var top = topSites(tree, sortMetric, sites, MAX_SITES_LISTED);
             html += "<h3>Sites below (" + f.int(sites.length) + "), by " + f.html(sortMetric.label) + "</h3><table>";
-            for (var s = 0; s < Math.min(sites.length, MAX_SITES_LISTED); s++) {
-                var v = siteValue(tree, sortMetric, sites[s]);
-                var fs = fileSite(view, sites[s]);
-                html += '<tr><td><span class="site-link" data-site="' + sites[s] + '">' +
+            for (var s = 0; s < top.length; s++) {
+                var v = siteValue(tree, sortMetric, top[s]);
+                var fs = fileSite(view, top[s]);
+                html += '<tr><td><span class="site-link" data-site="' + top[s] + '">' +
                     f.html(HH.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="num">' +
                     HH.metrics.format(sortMetric, v, view.isDiff) + "</td></tr>";
             }
@@ -187,6 +184,23 @@ HH.detail = (function () {
             return HH.metrics.value(m, function (name) { return cols[name] ? cols[name][site] : 0; });
         }
         return view.isDiff ? side(view.colsB) - side(view.colsA) : side(view.colsA);
+    }
+
+    // The k sites with the biggest keys, biggest first, without sorting
+    // them all (the root of a big profile has hundreds of thousands).
+    function topSites(tree, m, sites, k) {
+        var keys = new Float64Array(sites.length), best = [];
+        for (var i = 0; i < sites.length; i++) keys[i] = siteKey(tree, m, sites[i]);
+        for (i = 0; i < sites.length; i++) {
+            if (best.length === k && keys[i] <= keys[best[k - 1]]) continue;
+            var j = best.length < k ? best.length : k - 1;
+            while (j > 0 && (keys[best[j - 1]] < keys[i] || (keys[best[j - 1]] === keys[i] && sites[best[j - 1]] > sites[i]))) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = i;
+        }
+        return best.map(function (x) { return sites[x]; });
     }
 
     function siteKey(tree, m, site) {

@@ -55,58 +55,72 @@ HH.findings = (function () {
 
     function bytesText(n) { return HH.fmt.int(n) + " bytes"; }
 
-    // All findings of one site, in rule order.
-    function forSite(model, site) {
+    // All findings of one site, in rule order.  Without `withText` the
+    // sentences are left out (a big profile has hundreds of thousands of
+    // findings; the page words only the ones it shows, with sentence()).
+    function forSite(model, site, withText) {
+        if (withText === undefined) withText = true;
         var c = model.cols, T = THRESHOLDS, out = [];
         if (model.mode !== "heap") return out;
         function col(name) { return c[name] ? c[name][site] : undefined; }
         var tb = col("tb"), tbk = col("tbk"), eb = col("eb"), ebk = col("ebk"), name = null;
         function who() { return name || (name = siteName(model, site)); }
-        function add(kind, bytes, sentence) { out.push({ kind: kind, site: site, bytes: bytes, sentence: sentence }); }
+        function add(kind, bytes, words) {
+            out.push({ kind: kind, site: site, bytes: bytes, sentence: withText ? words() : null });
+        }
 
         if (eb > 0) {
             var stale = col("hhStaleEndB");
             if (stale !== undefined && stale >= T.LEAK_STALE_MIN_FRACTION * eb) {
-                add("leak-stale", eb, bytesText(eb) + " allocated at " + who() + " are still live at exit, " +
+                add("leak-stale", eb, function () { return bytesText(eb) + " allocated at " + who() + " are still live at exit, " +
                     HH.fmt.pct(stale, eb) + " of it not accessed in the last " +
-                    Math.round(100 * T.STALE_WINDOW_FRACTION) + "% of the run");
+                    Math.round(100 * T.STALE_WINDOW_FRACTION) + "% of the run"; });
             } else {
-                add("leak", eb, bytesText(eb) + " in " + HH.fmt.int(ebk) + " blocks allocated at " + who() +
-                    " are still live at exit");
+                add("leak", eb, function () { return bytesText(eb) + " in " + HH.fmt.int(ebk) + " blocks allocated at " + who() +
+                    " are still live at exit"; });
             }
         }
         var noAcc = col("hhNoAccK");
         if (noAcc > 0 && noAcc >= T.NEVER_ACCESSED_MIN_FRACTION * tbk) {
-            add("never-accessed", tb * noAcc / tbk, HH.fmt.int(noAcc) + " of " + HH.fmt.int(tbk) +
-                " blocks allocated at " + who() + " were never read or written");
+            add("never-accessed", tb * noAcc / tbk, function () { return HH.fmt.int(noAcc) + " of " + HH.fmt.int(tbk) +
+                " blocks allocated at " + who() + " were never read or written"; });
         }
         var wOnly = col("hhWriteOnlyK"), rb = col("rb"), wb = col("wb");
         if (wOnly > 0 && wOnly >= T.WRITE_ONLY_MIN_FRACTION * tbk && rb <= T.WRITE_ONLY_MAX_READ_FRACTION * wb) {
-            add("write-only", tb * wOnly / tbk, HH.fmt.int(wOnly) + " of " + HH.fmt.int(tbk) +
-                " blocks allocated at " + who() + " were written but never read");
+            add("write-only", tb * wOnly / tbk, function () { return HH.fmt.int(wOnly) + " of " + HH.fmt.int(tbk) +
+                " blocks allocated at " + who() + " were written but never read"; });
         }
         var shortK = col("hhShortK");
         if (shortK > 0 && shortK >= T.SHORT_LIVED_MIN_FRACTION * tbk && tbk >= T.SHORT_LIVED_MIN_BLOCKS) {
-            add("short-lived", tb * shortK / tbk, HH.fmt.int(shortK) + " of " + HH.fmt.int(tbk) +
+            add("short-lived", tb * shortK / tbk, function () { return HH.fmt.int(shortK) + " of " + HH.fmt.int(tbk) +
                 " blocks allocated at " + who() + " were freed less than " + HH.fmt.int(model.tuth) +
-                " instructions after allocation (allocation churn)");
+                " instructions after allocation (allocation churn)"; });
         }
         var idle = col("hhIdleI"), tl = col("tl");
         if (idle !== undefined && tl > 0 && idle >= T.STALE_BEFORE_FREE_MIN_FRACTION * tl) {
-            add("stale-before-free", tb, "blocks allocated at " + who() + " spent " + HH.fmt.pct(idle, tl) +
-                " of their lives unused after their last access");
+            add("stale-before-free", tb, function () { return "blocks allocated at " + who() + " spent " + HH.fmt.pct(idle, tl) +
+                " of their lives unused after their last access"; });
         }
         var cOut = col("hhCopyOutB");
         if (cOut > 0 && cOut > rb - cOut) {
-            add("copied-more-than-read", cOut, bytesText(cOut) + " were copied out of blocks allocated at " + who() +
-                ", more than the " + bytesText(Math.max(0, rb - cOut)) + " read from them otherwise");
+            add("copied-more-than-read", cOut, function () { return bytesText(cOut) + " were copied out of blocks allocated at " + who() +
+                ", more than the " + bytesText(Math.max(0, rb - cOut)) + " read from them otherwise"; });
         }
         var gb = col("gb"), peak = model.totals.gb;
         if (gb > 0 && peak > 0 && gb >= T.PEAK_MIN_FRACTION * peak) {
-            add("peak", gb, bytesText(gb) + " allocated at " + who() + " are " + HH.fmt.pct(gb, peak) +
-                " of the heap at its peak (t-gmax)");
+            add("peak", gb, function () { return bytesText(gb) + " allocated at " + who() + " are " + HH.fmt.pct(gb, peak) +
+                " of the heap at its peak (t-gmax)"; });
         }
         return out;
+    }
+
+    // The words of a finding computed without them.
+    function sentence(model, finding) {
+        if (finding.sentence === null) {
+            var full = forSite(model, finding.site, true);
+            for (var i = 0; i < full.length; i++) if (full[i].kind === finding.kind) finding.sentence = full[i].sentence;
+        }
+        return finding.sentence;
     }
 
     // Every finding of the file, biggest first; also fills the per-site
@@ -114,7 +128,7 @@ HH.findings = (function () {
     function compute(model) {
         var all = [], count = new Float64Array(model.nSites);
         for (var s = 0; s < model.nSites; s++) {
-            var f = forSite(model, s);
+            var f = forSite(model, s, false);
             count[s] = f.length;
             for (var i = 0; i < f.length; i++) all.push(f[i]);
         }
@@ -128,5 +142,5 @@ HH.findings = (function () {
         return all;
     }
 
-    return { THRESHOLDS: THRESHOLDS, KIND_TITLES: KIND_TITLES, forSite: forSite, compute: compute, siteName: siteName };
+    return { THRESHOLDS: THRESHOLDS, KIND_TITLES: KIND_TITLES, forSite: forSite, compute: compute, sentence: sentence, siteName: siteName };
 })();

@@ -179,7 +179,12 @@ HH.profile = (function () {
         for (i = 0; i < n; i++) {
             pp = pps[i];
             where = "pps[" + i + "]";
-            for (c = 0; c < fields.length; c++) cols[fields[c]][i] = needCount(pp, fields[c], where);
+            for (c = 0; c < fields.length; c++) {
+                var v = pp[fields[c]];
+                // Fast path for the common case; needCount words the failure.
+                if (typeof v === "number" && v >= 0 && v !== Infinity) cols[fields[c]][i] = v;
+                else needCount(pp, fields[c], where);
+            }
             for (c = 0; c < hhFields.length; c++) {
                 var hv = pp[hhFields[c]];
                 if (hv === undefined) hv = 0;

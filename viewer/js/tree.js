@@ -18,13 +18,30 @@
 var HH = window.HH || (window.HH = {});
 
 HH.tree = (function () {
+    // Open-addressing hash table (parent node, frame) -> child node, in
+    // typed arrays: a JS Map keyed by parent*nFrames+frame makes heap-number
+    // keys past 2^31 and is several times slower on a million nodes.
+    function ChildTable(capacity) {
+        var size = 1;
+        while (size < capacity * 2) size <<= 1;
+        this.mask = size - 1;
+        this.parent = new Int32Array(size).fill(-1);
+        this.frame = new Int32Array(size);
+        this.child = new Int32Array(size);
+    }
+    ChildTable.prototype.slot = function (parent, frame) {
+        var h = (Math.imul(parent, 0x9E3779B1) ^ Math.imul(frame + 1, 0x85EBCA77)) & this.mask;
+        while (this.parent[h] !== -1 && (this.parent[h] !== parent || this.frame[h] !== frame)) h = (h + 1) & this.mask;
+        return h;
+    };
+
     // direction: "top-down" | "bottom-up"; include: Uint8Array(nSites) or null.
     function build(view, direction, include) {
-        var n = view.nSites, F = view.ftbl.length + 1;
+        var n = view.nSites;
         var cap = view.fsFlat.length + 1;
         var parent = new Int32Array(cap), frame = new Int32Array(cap), depth = new Int32Array(cap);
         parent[0] = -1; frame[0] = -1; depth[0] = 0;
-        var count = 1, childMap = new Map();
+        var count = 1, table = new ChildTable(cap);
         var siteEnd = new Int32Array(n).fill(-1);
         var bottomUp = direction === "bottom-up";
         for (var s = 0; s < n; s++) {
@@ -32,17 +49,19 @@ HH.tree = (function () {
             var a = view.fsStart[s], b = view.fsStart[s + 1], node = 0;
             for (var k = 0; k < b - a; k++) {
                 var f = view.fsFlat[bottomUp ? a + k : b - 1 - k];
-                var key = node * F + f, kid = childMap.get(key);
-                if (kid === undefined) {
+                var h = table.slot(node, f), kid;
+                if (table.parent[h] === -1) {
                     kid = count++;
                     parent[kid] = node; frame[kid] = f; depth[kid] = depth[node] + 1;
-                    childMap.set(key, kid);
+                    table.parent[h] = node; table.frame[h] = f; table.child[h] = kid;
+                } else {
+                    kid = table.child[h];
                 }
                 node = kid;
             }
             siteEnd[s] = node;
         }
-        childMap = null;
+        table = null;
         // Children in CSR form: childStart[p] .. childStart[p+1] in `children`.
         var childStart = new Int32Array(count + 1), children = new Int32Array(Math.max(0, count - 1));
         for (var i = 1; i < count; i++) childStart[parent[i] + 1]++;
@@ -125,13 +144,17 @@ HH.tree = (function () {
     function sortedChildren(tree, node, m) {
         var a = tree.childStart[node], b = tree.childStart[node + 1];
         if (b - a > 1 && tree.sortedFor[node] !== m.id) {
-            var kids = tree.children.subarray(a, b), keys = new Map();
-            for (var i = 0; i < kids.length; i++) keys.set(kids[i], sortKey(tree, m, kids[i]));
-            var arr = Array.from(kids);
-            arr.sort(function (x, y) {
-                return keys.get(y) - keys.get(x) || (label(tree, x) < label(tree, y) ? -1 : label(tree, x) > label(tree, y) ? 1 : x - y);
+            var kids = tree.children.subarray(a, b), n = kids.length;
+            var keys = new Float64Array(n), order = new Array(n);
+            for (var i = 0; i < n; i++) { keys[i] = sortKey(tree, m, kids[i]); order[i] = i; }
+            order.sort(function (x, y) {
+                if (keys[y] !== keys[x]) return keys[y] - keys[x];
+                var lx = label(tree, kids[x]), ly = label(tree, kids[y]);
+                return lx < ly ? -1 : lx > ly ? 1 : kids[x] - kids[y];
             });
-            kids.set(arr);
+            var sorted = new Int32Array(n);
+            for (i = 0; i < n; i++) sorted[i] = kids[order[i]];
+            kids.set(sorted);
             tree.sortedFor[node] = m.id;
         }
         return tree.children.subarray(a, b);

@@ -1,0 +1,105 @@
+// Time to first render of the viewer on a big profile, in headless Chromium.
+//
+//   /usr/bin/python3 bench/gen_big_profile.py -o build/bench/big.json     # ~100 MB
+//   node bench/viewer_bench.mjs build/bench/big.json [RUNS]
+//
+// Opens viewer/index.html from file://, gives it the profile through the
+// file picker and measures, per run, from handing over the file to the
+// tree being on screen (the page's data-state turns "ready" and one
+// animation frame has been painted).  Then, on the loaded page: re-sorting
+// by another metric, filtering, scrolling the tree, switching to the flame
+// graph, to check that the page stays responsive.  Prints one JSON object.
+// A measurement, not a test: nothing here passes or fails.
+//
+// Uses playwright-core from tests/browser/node_modules (scripts/install-deps.sh)
+// and Debian's /usr/bin/chromium, as the browser tests do.
+import { createRequire } from "node:module";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(join(repo, "tests", "browser", "package.json"));
+const { chromium } = require("playwright-core");
+
+const [profileArg, runsArg = "3"] = process.argv.slice(2);
+if (!profileArg) {
+    console.error("usage: node bench/viewer_bench.mjs PROFILE.json [RUNS]");
+    process.exit(2);
+}
+const profile = resolve(profileArg);
+const runs = Number(runsArg);
+
+async function timed(page, fn, arg) {
+    return page.evaluate(async ([body, a]) => {
+        const t0 = performance.now();
+        await (0, eval)(body)(a);
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return performance.now() - t0;
+    }, [fn.toString(), arg]);
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), "heaphunt-viewer-bench-"));
+const out = { profile, sizeMB: +(statSync(profile).size / 1e6).toFixed(1), runs: [] };
+let context;
+try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 800 },
+        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    for (let i = 0; i < runs; i++) {
+        const page = await context.newPage();
+        await page.goto(`file://${repo}/viewer/index.html`);
+        const t0 = Date.now();
+        await page.setInputFiles("#open-input", profile);
+        await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state) && !HH.app.state.loading,
+            null, { timeout: 600000, polling: 20 });
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+        const firstRenderMs = Date.now() - t0;
+        const info = await page.evaluate(() => ({
+            state: document.body.dataset.state, message: document.getElementById("message").innerText,
+            sites: HH.app.state.a && HH.app.state.a.nSites, treeNodes: HH.app.state.tree && HH.app.state.tree.size,
+            timings: HH.app.state.timings,
+            heapMB: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null,
+        }));
+        const run = { firstRenderMs, ...info };
+        if (i === 0 && info.state === "ready") {
+            run.sortByEndBytesMs = await timed(page, () => HH.app.setSort("eb"));
+            run.sortByIdleFractionMs = await timed(page, () => HH.app.setSort("idleFrac"));
+            run.filterMs = await timed(page, () => new Promise((resolve) => {
+                const input = document.getElementById("filter-input");
+                input.value = "mod_7.c";
+                input.dispatchEvent(new Event("input"));
+                setTimeout(resolve, 200); // the filter waits 180 ms for more typing
+            }));
+            run.clearFilterMs = await timed(page, () => new Promise((resolve) => {
+                const input = document.getElementById("filter-input");
+                input.value = "";
+                input.dispatchEvent(new Event("input"));
+                setTimeout(resolve, 200);
+            }));
+            run.bottomUpMs = await timed(page, () => {
+                const sel = document.getElementById("direction-select");
+                sel.value = "bottom-up";
+                sel.dispatchEvent(new Event("change"));
+            });
+            run.scrollMs = await timed(page, () => {
+                const body = document.getElementById("tree-body");
+                body.scrollTop = body.scrollHeight / 2;
+                body.dispatchEvent(new Event("scroll"));
+            });
+            run.flameMs = await timed(page, () => HH.app.switchTab("flame"));
+            run.timelineMs = await timed(page, () => HH.app.switchTab("timeline"));
+        }
+        out.runs.push(run);
+        await page.close();
+    }
+} finally {
+    if (context) await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+}
+const ok = out.runs.filter((r) => r.state === "ready").map((r) => r.firstRenderMs).sort((a, b) => a - b);
+out.medianFirstRenderMs = ok.length ? ok[Math.floor(ok.length / 2)] : null;
+console.log(JSON.stringify(out, null, 1));
