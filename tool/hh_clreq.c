@@ -108,7 +108,8 @@ Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
       *ret = 0;
       return True;
    case VG_USERREQ__HEAPHUNT_COPY:
-      hh_copy_note(tid, (Addr)arg[1], (Addr)arg[2], (SizeT)arg[3]);
+      hh_copy_note(tid, (Addr)arg[HH_COPY_ARG_DST], (Addr)arg[HH_COPY_ARG_SRC],
+                   (SizeT)arg[HH_COPY_ARG_LEN]);
       *ret = 0;
       return True;
    case HH_DHAT_AD_HOC_EVENT:

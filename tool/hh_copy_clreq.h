@@ -27,15 +27,23 @@
 #include "valgrind.h"
 
 enum {
-   /* args: dst address, src address, number of bytes copied. */
    VG_USERREQ__HEAPHUNT_COPY = VG_USERREQ_TOOL_BASE('H','H') + 256
 };
 
-/* Issued after the copy, with the exact number of bytes that went from SRC
+/* Where the tool finds each value in the request's arg[] array.  The length
+   comes first, in the slot where DHAT's own copy request has it: with the
+   same first argument, gcc compiles the replacement functions to the same
+   code as DHAT's in more cases, and so the same instruction counts (DHAT's
+   time unit). */
+#define HH_COPY_ARG_LEN 1   // number of bytes copied
+#define HH_COPY_ARG_DST 4   // destination address
+#define HH_COPY_ARG_SRC 5   // source address
+
+/* Issued once per copy, with the exact number of bytes that went from SRC
    to DST (a string's terminator included). */
 #define HH_RECORD_COPY(dst, src, len_bytes)                              \
    VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__HEAPHUNT_COPY,            \
-                                   (dst), (src), (len_bytes), 0, 0)
+                                   (len_bytes), 0, (dst), (src), 0)
 
 #endif /* HH_COPY_CLREQ_H */
 

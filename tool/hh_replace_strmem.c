@@ -35,16 +35,28 @@
      comment at that spot says so.  Where the compiler merges repeated reads
      of the same byte (no store or call in between), we write the single
      read explicitly.
+   - Same instruction counts where we can.  Instructions are DHAT's time
+     unit (allocation times, lifetimes, t-gmax), and these functions run
+     often, so each follows the control flow of Valgrind's version test by
+     test; built by the same gcc with Valgrind's flags it compiles to the
+     same instructions.  tests/tools/compare_preload_symbols.py checks the
+     set; comparing `objdump -d` of the two preloads checks the code.  The
+     one known residue: our copy request passes dst and src as well as the
+     length, which keeps one more value live in a few copying functions
+     (memcpy, mempcpy, stpcpy, strncpy, the _chk copies): an extra register
+     move, one or two instructions per call.
    - Valgrind's Memcheck checks source/destination overlap in these
      functions; that check only compares addresses and never touches
-     memory, and heaphunt reports no errors, so it is left out.  What is
-     kept is the overlap test that chooses memmove's copy direction, because
-     the direction decides which bytes are read (dst == src copies nothing).
+     memory, and heaphunt reports no errors, so it is left out (but see
+     HH_MEMCPY_HAS_OVERLAP_TEST).  What is kept is the overlap test that
+     chooses memmove's copy direction, because the direction decides which
+     bytes are read (dst == src copies nothing).
    - Copying functions report each copy to the tool with HH_RECORD_COPY
      (hh_copy_clreq.h): destination, source, and the exact number of bytes
-     that went from one to the other, terminator included.  The request
-     reads and writes no client heap memory.  Unlike DHAT's copy mode,
-     strcat and strncat report their copies too.
+     that went from one to the other, terminator included, at the point
+     where DHAT's copy mode records it, so that both count the same copies
+     (strcat, strncat and strlcat record none).  The request reads and
+     writes no client heap memory.
 
    Which Valgrind.  The set depends on the Valgrind version the preload is
    built against (valgrind.h's __VALGRIND_MINOR__): 3.19's set, plus what
@@ -99,17 +111,19 @@
 //--- Helpers                                              ---//
 //------------------------------------------------------------//
 
-/* Do [a, a+a_len) and [b, b+b_len) share a byte?  Only addresses are
-   compared.  Empty ranges share nothing. */
+/* Do [dst, dst+dst_len) and [src, src+src_len) share a byte?  Only
+   addresses are compared.  Empty ranges share nothing.  (The tests are
+   ordered as in Valgrind's is_overlap, which gcc then folds into memcpy's
+   direction test the same way, for the same instruction count.) */
 static __inline__
-Bool ranges_overlap ( Addr a, SizeT a_len, Addr b, SizeT b_len )
+Bool ranges_overlap ( Addr dst, SizeT dst_len, Addr src, SizeT src_len )
 {
-   if (a_len == 0 || b_len == 0)
+   if (dst_len == 0 || src_len == 0)
       return False;
-   if (a < b)
-      return a + a_len - 1 >= b;
-   if (b < a)
-      return b + b_len - 1 >= a;
+   if (src < dst)
+      return !(src + src_len - 1 < dst);
+   if (dst < src)
+      return !(dst + dst_len - 1 < src);
    return True;
 }
 
@@ -387,15 +401,17 @@ REPLACE_STRNCMP(VG_Z_LD_LINUX_X86_64_SO_2, strncmp)
 /* The case-insensitive family folds with tolower()/tolower_l().  Those are
    ordinary calls the compiler cannot see into, so any byte used after a
    call has to be read again; Valgrind's versions are written so that this
-   happens, and DHAT counts it.  We write the same reads out one by one:
+   happens, and DHAT counts it.  We make the same reads:
    - strcasecmp(_l): one read of each string per position.
    - strncasecmp(_l): per position, one read of each byte to test for the
      terminators, then "fold a, fold b, compare <" and again "fold a,
      fold b, compare >", each fold after a call re-reading its byte: a
      position that matches reads s1's byte twice and s2's byte three times
-     (s1's first fold reuses the terminator test's read).  Folding s1
-     before s2 is what Valgrind's compiled code does; the order decides
-     which string gets the extra read. */
+     (s1's first fold reuses the terminator test's read).  Which string
+     gets the extra read depends on the order gcc evaluates the two folds
+     of a comparison in (s1's first); the comparisons are written as
+     Valgrind writes them so that the order is the same.
+     tests/programs/strmem_basic.c checks these counts. */
 
 #define REPLACE_STRCASECMP(soname, fnname) \
    int VG_REPLACE_FUNCTION_EZU(20120,soname,fnname) \
@@ -433,22 +449,17 @@ REPLACE_STRNCMP(VG_Z_LD_LINUX_X86_64_SO_2, strncmp)
       const UChar* b = (const UChar*)s2; \
       SizeT i; \
       for (i = 0; i < max_chars; i++, a++, b++) { \
-         int fa, fb; \
-         const UChar ca = *a; \
-         const UChar cb = *b; \
-         if (ca == 0 && cb == 0) \
+         if (*a == 0 && *b == 0) \
             return 0; \
-         if (ca == 0) \
+         if (*a == 0) \
             return -1; \
-         if (cb == 0) \
+         if (*b == 0) \
             return 1; \
-         fa = tolower(*a);   /* the read above, reused */ \
-         fb = tolower(*b);   /* re-read after a call   */ \
-         if (fa < fb) \
+         /* *a: the read above, reused; *b: re-read after the call */ \
+         if (tolower(*a) < tolower(*b)) \
             return -1; \
-         fa = tolower(*a);   /* re-read after a call   */ \
-         fb = tolower(*b);   /* re-read after a call   */ \
-         if (fa > fb) \
+         /* both re-read after a call */ \
+         if (tolower(*a) > tolower(*b)) \
             return 1; \
       } \
       return 0; \
@@ -490,22 +501,17 @@ REPLACE_STRNCMP(VG_Z_LD_LINUX_X86_64_SO_2, strncmp)
       const UChar* b = (const UChar*)s2; \
       SizeT i; \
       for (i = 0; i < max_chars; i++, a++, b++) { \
-         int fa, fb; \
-         const UChar ca = *a; \
-         const UChar cb = *b; \
-         if (ca == 0 && cb == 0) \
+         if (*a == 0 && *b == 0) \
             return 0; \
-         if (ca == 0) \
+         if (*a == 0) \
             return -1; \
-         if (cb == 0) \
+         if (*b == 0) \
             return 1; \
-         fa = tolower_l(*a, locale);   /* the read above, reused */ \
-         fb = tolower_l(*b, locale);   /* re-read after a call   */ \
-         if (fa < fb) \
+         /* *a: the read above, reused; *b: re-read after the call */ \
+         if (tolower_l(*a, locale) < tolower_l(*b, locale)) \
             return -1; \
-         fa = tolower_l(*a, locale);   /* re-read after a call   */ \
-         fb = tolower_l(*b, locale);   /* re-read after a call   */ \
-         if (fa > fb) \
+         /* both re-read after a call */ \
+         if (tolower_l(*a, locale) > tolower_l(*b, locale)) \
             return 1; \
       } \
       return 0; \
@@ -539,7 +545,7 @@ REPLACE_STRNCASECMP_L(VG_Z_LIBC_SONAME, __GI___strncasecmp_l)
       Addr a = (Addr)s1; \
       Addr b = (Addr)s2; \
       SizeT left = len_bytes; \
-      \
+ \
       if (((a | b) & (word_bytes - 1)) == 0) { \
          while (left >= word_bytes) { \
             const UWord wa = *(const UWord*)a; \
@@ -551,16 +557,20 @@ REPLACE_STRNCASECMP_L(VG_Z_LIBC_SONAME, __GI___strncasecmp_l)
             left -= word_bytes; \
          } \
       } \
-      while (left != 0) { \
-         const UChar ca = *(const UChar*)a; \
-         const UChar cb = *(const UChar*)b; \
-         int diff; \
-         a += 1; \
-         b += 1; \
-         diff = (int)ca - (int)cb; \
-         if (diff != 0) \
-            return diff; \
-         left -= 1; \
+      { \
+         const UChar* pa = (const UChar*)a; \
+         const UChar* pb = (const UChar*)b; \
+         while (left != 0) { \
+            const UChar ca = pa[0]; \
+            const UChar cb = pb[0]; \
+            int diff; \
+            pa += 1; \
+            pb += 1; \
+            diff = (int)ca - (int)cb; \
+            if (diff != 0) \
+               return diff; \
+            left -= 1; \
+         } \
       } \
       return 0; \
    }
@@ -858,83 +868,83 @@ REPLACE_STRLCAT(VG_Z_LIBC_SONAME, strlcat)
    { \
       const Addr word_bytes = sizeof(UWord); \
       const Addr word_mask = word_bytes - 1; \
-      \
+ \
       HH_RECORD_COPY(dst, src, len_bytes); \
       if ((has_overlap_test) \
           && ranges_overlap((Addr)dst, len_bytes, (Addr)src, len_bytes)) \
          do { } while (0);   /* see HH_MEMCPY_HAS_OVERLAP_TEST */ \
-      \
+ \
       if (len_bytes > 0) { \
-      if (dst < src \
-          || !ranges_overlap((Addr)dst, len_bytes, (Addr)src, len_bytes)) { \
-         /* Ascending. */ \
-         SizeT n = len_bytes; \
-         Addr d = (Addr)dst; \
-         Addr s = (Addr)src; \
-         if (((s ^ d) & word_mask) == 0) { \
-            while ((s & word_mask) != 0 && n >= 1) { \
+         if (dst < src \
+             || !ranges_overlap((Addr)dst, len_bytes, (Addr)src, len_bytes)) { \
+            /* Ascending. */ \
+            SizeT n = len_bytes; \
+            Addr d = (Addr)dst; \
+            Addr s = (Addr)src; \
+            if (((s ^ d) & word_mask) == 0) { \
+               while ((s & word_mask) != 0 && n >= 1) { \
+                  *(UChar*)d = *(const UChar*)s; s += 1; d += 1; n -= 1; \
+               } \
+               while (n >= 4 * word_bytes) { \
+                  *(UWord*)d = *(const UWord*)s; \
+                  s += word_bytes; d += word_bytes; n -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; \
+                  s += word_bytes; d += word_bytes; n -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; \
+                  s += word_bytes; d += word_bytes; n -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; \
+                  s += word_bytes; d += word_bytes; n -= word_bytes; \
+               } \
+               while (n >= word_bytes) { \
+                  *(UWord*)d = *(const UWord*)s; \
+                  s += word_bytes; d += word_bytes; n -= word_bytes; \
+               } \
+               if (n == 0) \
+                  return dst; \
+            } \
+            if (((s | d) & 1) == 0) { \
+               while (n >= 2) { \
+                  *(UShort*)d = *(const UShort*)s; s += 2; d += 2; n -= 2; \
+               } \
+            } \
+            while (n >= 1) { \
                *(UChar*)d = *(const UChar*)s; s += 1; d += 1; n -= 1; \
             } \
-            while (n >= 4 * word_bytes) { \
-               *(UWord*)d = *(const UWord*)s; \
-               s += word_bytes; d += word_bytes; n -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; \
-               s += word_bytes; d += word_bytes; n -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; \
-               s += word_bytes; d += word_bytes; n -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; \
-               s += word_bytes; d += word_bytes; n -= word_bytes; \
+         } else if (dst > src) { \
+            /* Descending: d and s start just past the ranges. */ \
+            SizeT n = len_bytes; \
+            Addr d = (Addr)dst + n; \
+            Addr s = (Addr)src + n; \
+            if (((s ^ d) & word_mask) == 0) { \
+               while ((s & word_mask) != 0 && n >= 1) { \
+                  s -= 1; d -= 1; *(UChar*)d = *(const UChar*)s; n -= 1; \
+               } \
+               while (n >= 4 * word_bytes) { \
+                  s -= word_bytes; d -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
+                  s -= word_bytes; d -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
+                  s -= word_bytes; d -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
+                  s -= word_bytes; d -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
+               } \
+               while (n >= word_bytes) { \
+                  s -= word_bytes; d -= word_bytes; \
+                  *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
+               } \
+               if (n == 0) \
+                  return dst; \
             } \
-            while (n >= word_bytes) { \
-               *(UWord*)d = *(const UWord*)s; \
-               s += word_bytes; d += word_bytes; n -= word_bytes; \
+            if (((s | d) & 1) == 0) { \
+               while (n >= 2) { \
+                  s -= 2; d -= 2; *(UShort*)d = *(const UShort*)s; n -= 2; \
+               } \
             } \
-            if (n == 0) \
-               return dst; \
-         } \
-         if (((s | d) & 1) == 0) { \
-            while (n >= 2) { \
-               *(UShort*)d = *(const UShort*)s; s += 2; d += 2; n -= 2; \
-            } \
-         } \
-         while (n >= 1) { \
-            *(UChar*)d = *(const UChar*)s; s += 1; d += 1; n -= 1; \
-         } \
-      } else if (dst > src) { \
-         /* Descending: d and s start just past the ranges. */ \
-         SizeT n = len_bytes; \
-         Addr d = (Addr)dst + n; \
-         Addr s = (Addr)src + n; \
-         if (((s ^ d) & word_mask) == 0) { \
-            while ((s & word_mask) != 0 && n >= 1) { \
+            while (n >= 1) { \
                s -= 1; d -= 1; *(UChar*)d = *(const UChar*)s; n -= 1; \
             } \
-            while (n >= 4 * word_bytes) { \
-               s -= word_bytes; d -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
-               s -= word_bytes; d -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
-               s -= word_bytes; d -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
-               s -= word_bytes; d -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
-            } \
-            while (n >= word_bytes) { \
-               s -= word_bytes; d -= word_bytes; \
-               *(UWord*)d = *(const UWord*)s; n -= word_bytes; \
-            } \
-            if (n == 0) \
-               return dst; \
          } \
-         if (((s | d) & 1) == 0) { \
-            while (n >= 2) { \
-               s -= 2; d -= 2; *(UShort*)d = *(const UShort*)s; n -= 2; \
-            } \
-         } \
-         while (n >= 1) { \
-            s -= 1; d -= 1; *(UChar*)d = *(const UChar*)s; n -= 1; \
-         } \
-      } \
       } \
       return dst; \
    }
@@ -972,22 +982,23 @@ REPLACE_MEMMOVE(VG_Z_LD64_SO_1,   memmove)
    void* VG_REPLACE_FUNCTION_EZU(20290,soname,fnname) \
             ( void* dst, const void* src, SizeT len_bytes ) \
    { \
-      SizeT left = len_bytes; \
+      SizeT copy_len; \
       HH_RECORD_COPY(dst, src, len_bytes); \
-      if (left == 0) \
+      copy_len = len_bytes; \
+      if (len_bytes == 0) \
          return dst; \
       if (dst > src) { \
-         HChar* d = (HChar*)dst + left - 1; \
-         const HChar* s = (const HChar*)src + left - 1; \
-         while (left-- > 0) \
+         HChar* d = (HChar*)dst + len_bytes - 1; \
+         const HChar* s = (const HChar*)src + len_bytes - 1; \
+         while (len_bytes-- > 0) \
             *d-- = *s--; \
       } else if (dst < src) { \
          HChar* d = dst; \
          const HChar* s = src; \
-         while (left-- > 0) \
+         while (len_bytes-- > 0) \
             *d++ = *s++; \
       } \
-      return (HChar*)dst + len_bytes; \
+      return (HChar*)dst + copy_len; \
    }
 
 REPLACE_MEMPCPY(VG_Z_LIBC_SONAME,          mempcpy)
