@@ -100,9 +100,20 @@ static Bool tracing_children(void)
    return tracing;
 }
 
+/* The status the program asked to exit with, if it called exit: the
+   core tells the tool nothing about it (its fini gets 0 whatever the
+   status), and a process killed by a signal never gets here. */
+Bool hh_client_exited = False;
+Int  hh_client_exit_status = 0;
+
 static void hh_pre_syscall(ThreadId tid, UInt syscall_no, UWord* args,
                            UInt n_args)
 {
+   if (syscall_no == __NR_exit_group || syscall_no == __NR_exit) {
+      hh_client_exited = True;
+      hh_client_exit_status = (Int)(args[0] & 0xFF);
+      return;
+   }
    if (syscall_no != __NR_execve && syscall_no != __NR_execveat)
       return;
    if (tracing_children()) {

@@ -64,7 +64,9 @@ static Bool within_end_limits(void)
    return ok;
 }
 
-static void hh_fini(Int exit_status)
+/* The core calls this with exit_status 0 whatever the program's status;
+   hh_dumps.c notes the real one from the exit syscall. */
+static void hh_fini(Int exit_status_unused)
 {
    HChar* path = NULL;
    Bool written = hh_write_profile("--heaphunt-out-file", hh_clo_out_file,
@@ -81,11 +83,14 @@ static void hh_fini(Int exit_status)
       VG_(free)(path);
 
    /* A lost profile or an exceeded limit must not look like success to
-      a script; a failing program keeps its own exit status. */
+      a script.  Only a program that exited with status 0 has its status
+      replaced: a failing program keeps its own, and one killed by a
+      signal is left to the core, which reports the signal. */
    Bool limits_ok = within_end_limits();
-   if (exit_status == 0 && !limits_ok)
+   Bool succeeded = hh_client_exited && hh_client_exit_status == 0;
+   if (succeeded && !limits_ok)
       VG_(exit)(hh_clo_limit_exit_code);
-   if (exit_status == 0 && !written)
+   if (succeeded && !written)
       VG_(exit)(1);
 }
 

@@ -402,10 +402,10 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
    UWord    err = 0;
    JsonOut* out = hh_json_open(tmp_path, &err);
    if (out == NULL) {
-      VG_(umsg)("heaphunt: error: cannot create the profile '%s': %s.\n",
-                tmp_path, hh_errno_text(err));
-      VG_(umsg)("heaphunt: choose a writable location with "
-                "--heaphunt-out-file=PATH.\n");
+      VG_(umsg)("heaphunt: error: cannot write the profile '%s': %s "
+                "(creating '%s').\n", path, hh_errno_text(err), tmp_path);
+      VG_(umsg)("heaphunt: no profile was written; choose a writable "
+                "location (%s).\n", option_name);
       VG_(free)(tmp_path);
       hh_snapshot_free(snap);
       *path_out = path;

@@ -321,6 +321,10 @@ void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
 
 void hh_dumps_init(void);
 void hh_dumps_register(void);
+/* Set when the program calls exit / exit_group (not when a signal
+   kills it). */
+extern Bool hh_client_exited;
+extern Int  hh_client_exit_status;
 /* path_template NULL: the --heaphunt-out-file name. */
 Bool hh_dump_now(const HChar* why, const HChar* path_template);
 void hh_dumps_check_periodic(void);
