@@ -36,14 +36,14 @@ enum {
    code as DHAT's in more cases, and so the same instruction counts (DHAT's
    time unit). */
 #define HH_COPY_ARG_LEN 1   // number of bytes copied
-#define HH_COPY_ARG_DST 4   // destination address
-#define HH_COPY_ARG_SRC 5   // source address
+#define HH_COPY_ARG_DST 2   // destination address
+#define HH_COPY_ARG_SRC 3   // source address
 
 /* Issued once per copy, with the exact number of bytes that went from SRC
    to DST (a string's terminator included). */
 #define HH_RECORD_COPY(dst, src, len_bytes)                              \
    VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__HEAPHUNT_COPY,            \
-                                   (len_bytes), 0, (dst), (src), 0)
+                                   (len_bytes), (dst), (src), 0, 0)
 
 #endif /* HH_COPY_CLREQ_H */
 
