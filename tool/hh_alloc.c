@@ -85,7 +85,7 @@ Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
                           UChar alloc_kind)
 {
    tl_assert(req_szB > 0);
-   Block* bk = VG_(malloc)("hh.alloc.block", sizeof(Block));
+   Block* bk = hh_block_new();
    bk->payload        = payload;
    bk->req_szB        = req_szB;
    bk->site           = hh_site_for_ec(VG_(record_ExeContext)(tid, 0));
@@ -110,7 +110,7 @@ void hh_untrack_block(Block* bk)
    hh_block_remove(bk);
    if (bk->histo != NULL)
       VG_(free)(bk->histo);
-   VG_(free)(bk);
+   hh_block_free(bk);
 }
 
 static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,

@@ -5,7 +5,15 @@
 /* Every live heap block, found by any address inside it.  Blocks never
    overlap and are never empty (a 0-byte request is stored as 1 byte),
    so a balanced tree ordered by address answers "which block contains
-   a" with a comparison that treats any overlap as equality.
+   a" with a comparison of an address against a block's extent.
+
+   The tree is the core's OSet with the Block stored inside its node,
+   and nodes come from a pool: one allocation per block, with no
+   allocator header and no separate key/value node.  That is what makes
+   heaphunt's memory per live block lower than DHAT's (a Block plus a
+   WordFM node, two allocations).  Blocks are therefore allocated and
+   freed here (hh_block_new / hh_block_free), whether or not they are
+   in the tree at the moment.
 
    Most accesses hit the block that was hit last or the one before, so
    two cached blocks are checked before the tree.  The cache is emptied
@@ -22,7 +30,7 @@
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_mallocfree.h"
-#include "pub_tool_wordfm.h"
+#include "pub_tool_oset.h"
 
 #include "hh_tool.h"
 
@@ -37,25 +45,42 @@ void hh_blocks_invalidate_caches(void)
    hh_blocks_epoch++;
 }
 
-static WordFM* live_blocks = NULL;   // Block* (as key) -> unused
+/* Nodes per pool chunk: about 100 KB at a time. */
+#define HH_BLOCK_POOL_NODES 1024
+
+static OSet*   live_blocks = NULL;   // of Block, keyed by payload
 static UWord   n_live_blocks = 0;
 static Block*  recent0 = NULL;       // the two most recently found blocks
 static Block*  recent1 = NULL;
 
-static Word cmp_blocks_overlap(UWord a, UWord b)
+/* An address against a block: equal when inside it. */
+static Word cmp_addr_with_block(const void* key, const void* elem)
 {
-   const Block* b1 = (const Block*)a;
-   const Block* b2 = (const Block*)b;
-   tl_assert(b1->req_szB > 0 && b2->req_szB > 0);
-   if (b1->payload + b1->req_szB <= b2->payload) return -1;
-   if (b2->payload + b2->req_szB <= b1->payload) return 1;
+   Addr         a  = *(const Addr*)key;
+   const Block* bk = (const Block*)elem;
+   if (a < bk->payload) return -1;
+   if (a >= bk->payload + bk->req_szB) return 1;
    return 0;
 }
 
 void hh_blocks_init(void)
 {
-   live_blocks = VG_(newFM)(VG_(malloc), "hh.blocks", VG_(free),
-                            cmp_blocks_overlap);
+   live_blocks = VG_(OSetGen_Create_With_Pool)(offsetof(Block, payload),
+                                               cmp_addr_with_block,
+                                               VG_(malloc), "hh.blocks",
+                                               VG_(free),
+                                               HH_BLOCK_POOL_NODES,
+                                               sizeof(Block));
+}
+
+Block* hh_block_new(void)
+{
+   return VG_(OSetGen_AllocNode)(live_blocks, sizeof(Block));
+}
+
+void hh_block_free(Block* bk)
+{
+   VG_(OSetGen_FreeNode)(live_blocks, bk);
 }
 
 static void widen_heap_range(Addr start, SizeT szB)
@@ -72,8 +97,8 @@ static void widen_heap_range(Addr start, SizeT szB)
 void hh_block_insert(Block* bk)
 {
    tl_assert(bk->req_szB > 0);
-   Bool present = VG_(addToFM)(live_blocks, (UWord)bk, 0);
-   tl_assert(!present);
+   tl_assert(VG_(OSetGen_Lookup)(live_blocks, &bk->payload) == NULL);
+   VG_(OSetGen_Insert)(live_blocks, bk);
    n_live_blocks++;
    widen_heap_range(bk->payload, bk->req_szB);
    recent0 = recent1 = NULL;
@@ -81,8 +106,8 @@ void hh_block_insert(Block* bk)
 
 void hh_block_remove(Block* bk)
 {
-   Bool found = VG_(delFromFM)(live_blocks, NULL, NULL, (UWord)bk);
-   tl_assert(found);
+   Block* removed = VG_(OSetGen_Remove)(live_blocks, &bk->payload);
+   tl_assert(removed == bk);
    tl_assert(n_live_blocks > 0);
    n_live_blocks--;
    recent0 = recent1 = NULL;
@@ -105,14 +130,10 @@ Block* hh_block_containing(Addr a)
       return hit;
    }
 
-   Block probe;
-   probe.payload = a;
-   probe.req_szB = 1;
-   UWord key = 0, val = 0;
-   if (!VG_(lookupFM)(live_blocks, &key, &val, (UWord)&probe))
+   Block* found = VG_(OSetGen_Lookup)(live_blocks, &a);
+   if (found == NULL)
       return NULL;
-   Block* found = (Block*)key;
-   tl_assert(found != &probe && contains(found, a));
+   tl_assert(contains(found, a));
    recent1 = recent0;
    recent0 = found;
    return found;
@@ -120,11 +141,10 @@ Block* hh_block_containing(Addr a)
 
 void hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque)
 {
-   UWord key, val;
-   VG_(initIterFM)(live_blocks);
-   while (VG_(nextIterFM)(live_blocks, &key, &val))
-      fn((Block*)key, opaque);
-   VG_(doneIterFM)(live_blocks);
+   Block* bk;
+   VG_(OSetGen_ResetIter)(live_blocks);
+   while ((bk = VG_(OSetGen_Next)(live_blocks)) != NULL)
+      fn(bk, opaque);
 }
 
 UWord hh_blocks_live_count(void)

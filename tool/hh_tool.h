@@ -232,10 +232,13 @@ extern Addr  hh_heap_lo;
 extern UWord hh_heap_span;
 
 void   hh_blocks_init(void);
+/* Every Block is allocated and freed with these (see hh_blocks.c). */
+Block* hh_block_new(void);
+void   hh_block_free(Block* bk);
 void   hh_block_insert(Block* bk);
 void   hh_block_remove(Block* bk);
 Block* hh_block_containing(Addr a);
-/* Every live block, in address order. */
+/* Every live block, in address order; fn must not change the table. */
 void   hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque);
 UWord  hh_blocks_live_count(void);
 
