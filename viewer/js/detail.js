@@ -147,15 +147,9 @@ HH.detail = (function () {
             html += "<h2>" + f.html(fr.fn) + "</h2>";
             html += '<div class="loc">' + (fr.file ? f.html(fr.file) + (fr.line ? ":" + fr.line : "") :
                 fr.object ? "in " + f.html(fr.object) : "no source location") + (fr.addr ? " · " + f.html(fr.addr) : "") + "</div>";
-            var path = HH.tree.pathTo(tree, node);
-            html += "<h3>" + (tree.direction === "bottom-up" ? "Allocation point, then its callers" : "Call path, outermost first") + "</h3><ol class=\"stack\">";
-            for (var i = 0; i < path.length; i++) {
-                var pf = HH.view.frame(view, tree.frame[path[i]]);
-                html += "<li>" + f.html(pf.fn) + (pf.loc ? ' <span class="loc">(' + f.html(pf.loc) + ")</span>" : "") + "</li>";
-            }
-            html += "</ol>";
         }
-        html += "<h3>Metrics" + (view.isDiff ? " (A before, B after)" : "") + "</h3>" + metricsTable(tree, node);
+        // A single site's own story (findings, histogram, copies) first,
+        // then the numbers, then where the node sits in the stacks.
         var sites = HH.tree.sitesUnder(tree, node), section = null;
         if (sites.length === 1) {
             section = siteSection(tree, sites[0]);
@@ -172,6 +166,18 @@ HH.detail = (function () {
             }
             if (sites.length > MAX_SITES_LISTED) html += '<tr><td colspan="2" class="note">… ' + f.int(sites.length - MAX_SITES_LISTED) + " more</td></tr>";
             html += "</table>";
+        }
+        html += "<h3>Metrics" + (view.isDiff ? " (A before, B after)" : "") + "</h3>" + metricsTable(tree, node);
+        if (node !== 0) {
+            var pathHtml = "";
+            var path = HH.tree.pathTo(tree, node);
+            pathHtml += "<h3>" + (tree.direction === "bottom-up" ? "Allocation point, then its callers" : "Call path, outermost first") + "</h3><ol class=\"stack\">";
+            for (var i = 0; i < path.length; i++) {
+                var pf = HH.view.frame(view, tree.frame[path[i]]);
+                pathHtml += "<li>" + f.html(pf.fn) + (pf.loc ? ' <span class="loc">(' + f.html(pf.loc) + ")</span>" : "") + "</li>";
+            }
+            pathHtml += "</ol>";
+            html += pathHtml;
         }
         el.innerHTML = html;
         if (section && section.counts) HH.histogram.draw(el.querySelector("canvas.acc-chart"), section.counts);
