@@ -16,7 +16,9 @@
    The file is written under a temporary name in the same directory and
    renamed over the final name only when every byte was written, so a
    reader never sees half a profile: a crash, a full disk or a killed
-   process leaves either the previous file or none. */
+   process leaves either the previous file or none.  A target that
+   exists and is not a regular file (/dev/null, a pipe) is written in
+   place instead. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_clientstate.h"
@@ -375,6 +377,17 @@ static Bool path_template_ok(const HChar* path_template)
    return True;
 }
 
+/* True if path exists and is not a regular file: /dev/null, a FIFO, a
+   terminal.  Such a target is written directly; renaming a temporary
+   file over it would replace the device itself (as root, /dev/null for
+   everybody). */
+static Bool is_special_file(const HChar* path)
+{
+   struct vg_stat st;
+   SysRes res = VG_(stat)(path, &st);
+   return !sr_isError(res) && !VKI_S_ISREG(st.mode);
+}
+
 Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                       HChar** path_out)
 {
@@ -391,7 +404,12 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
    HChar* path = VG_(expand_file_name)(option_name, path_template);
    SizeT  tmp_len = VG_(strlen)(path) + 32;
    HChar* tmp_path = VG_(malloc)("hh.out.tmp", tmp_len);
-   VG_(snprintf)(tmp_path, (Int)tmp_len, "%s.tmp-%d", path, VG_(getpid)());
+   if (is_special_file(path))
+      VG_(strcpy)(tmp_path, path);   // written in place: see above
+   else
+      VG_(snprintf)(tmp_path, (Int)tmp_len, "%s.tmp-%d", path,
+                    VG_(getpid)());
+   Bool in_place = VG_(strcmp)(tmp_path, path) == 0;
 
    /* Taken first, so that the summary has its numbers even when the
       file cannot be written. */
@@ -418,15 +436,15 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
    hh_snapshot_free(snap);
 
    Bool ok = hh_json_close(out);
-   if (ok && VG_(rename)(tmp_path, path) != 0) {
+   if (ok && !in_place && VG_(rename)(tmp_path, path) != 0) {
       VG_(umsg)("heaphunt: error: cannot rename '%s' to '%s'.\n",
                 tmp_path, path);
       ok = False;
    } else if (!ok) {
       VG_(umsg)("heaphunt: error: writing '%s' failed (disk full?); "
-                "no profile was written.\n", tmp_path);
+                "no complete profile was written.\n", tmp_path);
    }
-   if (!ok)
+   if (!ok && !in_place)
       VG_(unlink)(tmp_path);
 
    VG_(free)(tmp_path);
