@@ -58,20 +58,23 @@ typedef enum {
    VG_USERREQ__HEAPHUNT_CHECKPOINT
 } Vg_HeaphuntClientRequest;
 
+/* The requests that answer are expressions of type unsigned long; they
+   are not cast, so that using one as a plain statement draws no
+   "value computed is not used" warning. */
 #define RUNNING_ON_HEAPHUNT                                              \
-   ((int)VALGRIND_DO_CLIENT_REQUEST_EXPR(0, VG_USERREQ__HEAPHUNT_RUNNING,\
-                                         0, 0, 0, 0, 0))
+   VALGRIND_DO_CLIENT_REQUEST_EXPR(0, VG_USERREQ__HEAPHUNT_RUNNING,      \
+                                   0, 0, 0, 0, 0)
 
 /* The size is passed so that an older or newer heaphunt fills only the
    fields both know. */
 #define HEAPHUNT_GET_STATS(_qzz_stats_ptr)                               \
-   ((int)VALGRIND_DO_CLIENT_REQUEST_EXPR(0,                             \
-         VG_USERREQ__HEAPHUNT_GET_STATS, (_qzz_stats_ptr),               \
-         sizeof(HeaphuntStats), 0, 0, 0))
+   VALGRIND_DO_CLIENT_REQUEST_EXPR(0, VG_USERREQ__HEAPHUNT_GET_STATS,    \
+                                   (_qzz_stats_ptr), sizeof(HeaphuntStats), \
+                                   0, 0, 0)
 
 #define HEAPHUNT_DUMP(_qzz_path)                                         \
-   ((int)VALGRIND_DO_CLIENT_REQUEST_EXPR(0, VG_USERREQ__HEAPHUNT_DUMP,   \
-                                         (_qzz_path), 0, 0, 0, 0))
+   VALGRIND_DO_CLIENT_REQUEST_EXPR(0, VG_USERREQ__HEAPHUNT_DUMP,         \
+                                   (_qzz_path), 0, 0, 0, 0)
 
 #define HEAPHUNT_CHECKPOINT(_qzz_name)                                   \
    VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__HEAPHUNT_CHECKPOINT,      \

@@ -286,7 +286,9 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
 {
    hh_json_raw(out, "{\"dhatFileVersion\":2\n");
    hh_json_raw(out, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n");
-   hh_json_raw(out, ",\"bklt\":true,\"bkacc\":true\n");
+   /* Without access counting there are no rb/wb/acc to show. */
+   hh_json_printf(out, ",\"bklt\":true,\"bkacc\":%s\n",
+                  hh_clo_accesses ? "true" : "false");
    hh_json_raw(out, ",\"tu\":\"instrs\",\"Mtu\":\"Minstr\"\n");
    hh_json_printf(out, ",\"tuth\":%d\n", HH_SHORT_LIVED_INSTRS);
    write_command(out);
