@@ -487,8 +487,13 @@ SitesSnapshot* hh_snapshot_take(void)
    snap->t_instrs = hh_clock_instrs;
    snap->sites    = VG_(malloc)("hh.sites.snap_list",
                                 (snap->n_sites + 1) * sizeof(Site*));
-   for (UWord i = 0; i < snap->n_sites; i++)
-      snap->sites[i] = copy_site(hh_site_at(i));
+   /* Only sites with live blocks change when those are folded in; the
+      others are shared with the live state (nothing runs while a
+      snapshot exists), which keeps a snapshot of a million sites small. */
+   for (UWord i = 0; i < snap->n_sites; i++) {
+      Site* s = hh_site_at(i);
+      snap->sites[i] = s->live_blocks > 0 ? copy_site(s) : s;
+   }
    hh_blocks_for_each(fold_live_block_into_snapshot, snap);
 
    snap->reads_bytes = snap->writes_bytes = 0;
@@ -505,6 +510,8 @@ SitesSnapshot* hh_snapshot_take(void)
 void hh_snapshot_free(SitesSnapshot* snap)
 {
    for (UWord i = 0; i < snap->n_sites; i++) {
+      if (snap->sites[i] == hh_site_at(i))
+         continue;   // shared, not a copy
       if (snap->sites[i]->histo != NULL)
          VG_(free)(snap->sites[i]->histo);
       VG_(free)(snap->sites[i]);
