@@ -15,7 +15,7 @@ import argparse
 import sys
 import webbrowser
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from . import __version__
 from .check import (GLOBAL_LIMITS, Limit, LimitSyntaxError, evaluate, missing_data,
@@ -337,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _guard(lambda: args.func(args))
 
 
-def _guard(action) -> int:
+def _guard(action: Callable[[], int]) -> int:
     try:
         return action()
     except BrokenPipeError:
