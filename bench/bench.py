@@ -1,52 +1,75 @@
 #!/usr/bin/python3
-"""Benchmark heaphunt against DHAT and Valgrind's no-op tool.
+"""Benchmark heaphunt against DHAT and Valgrind's no-op tool, in one command.
 
-    /usr/bin/python3 bench/bench.py [--reps N] [--workloads a,b] [--tools t,u]
-                                    [--markdown FILE]
+    /usr/bin/python3 bench/bench.py                    # everything, 3 reps
+    /usr/bin/python3 bench/bench.py --quick            # small sizes, 1 rep
+    /usr/bin/python3 bench/bench.py --workloads access,leak --reps 5
+    /usr/bin/python3 bench/bench.py --tools none,hh,hh-noacc,hh-nocopy
+    /usr/bin/python3 bench/bench.py --markdown build/bench/figures.md
+    /usr/bin/python3 bench/bench.py --dry-run          # print the commands
 
-Each workload (bench/workloads/*.c compiled with -O2, plus GNU sort on a
-generated file) runs under `valgrind --tool=none`, `valgrind --tool=dhat` and
-heaphunt (`$HEAPHUNT_VG` if set, else ./vg-in-place) in the same run, N times
-each, the tools interleaved so that a noisy neighbour hurts all of them alike.
-For each it reports the median wall time and median peak RSS measured by
-/usr/bin/time -f '%e %M', the ratios heaphunt/DHAT and heaphunt/none, and
-whether heaphunt's summary numbers equal DHAT's on the first repetition.
+Each workload (bench_workloads.py: C programs under bench/workloads/ and
+real programs from Debian) runs under every tool in turn, repetition after
+repetition: none, dhat, hh, hh-noacc, none, dhat, ... so that a noisy
+neighbour hurts all tools alike.  The tools:
 
-This is a measurement, not a test: it exits 0 whatever the figures are, and 1
-only when it cannot run (a workload fails, a tool is missing).  Everything it
-builds or writes goes under build/bench/ (git-ignored).
+    none       valgrind --tool=none: the cost of Valgrind itself (the floor)
+    dhat       valgrind --tool=dhat (heap mode)
+    hh         heaphunt, everything on (heap, accesses, copies)
+    hh-noacc   heaphunt --accesses=no (heap only)
+    hh-nocopy  heaphunt --copies=no (not run unless asked for with --tools)
+
+heaphunt is `$HEAPHUNT_VG` if set, else ./vg-in-place.  GNU time measures
+each run: wall time, user + sys CPU time and peak RSS.  The report gives
+medians, the ratios, PASS/FAIL against the performance targets (see
+bench_report.py) on wall and on CPU time, and whether heaphunt's summary
+numbers equal DHAT's.  Scale workloads run once whatever --reps says.
+
+Every tool runs with the same fixed environment and working directory
+(build/bench/): heap numbers depend on both.  This is a measurement, not a
+test: it exits 0 whatever the figures are, and 1 only when it cannot run (a
+workload fails, a tool is missing).  Everything it builds or writes goes
+under build/bench/ (git-ignored).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
-import random
 import re
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
+import bench_report as report
+from bench_report import DHAT, HH, HH_NOACC, HH_NOCOPY, NONE, Result, Sample
+from bench_workloads import BUILD_DIR, REPO_DIR, Workload, WorkloadError, build_workloads
+
+sys.path.insert(0, str(REPO_DIR / "tests"))
+# The test suite's way of giving DHAT's client the environment heaphunt's
+# client sees (LD_PRELOAD and VALGRIND_LIB of the same lengths).
+from heaphunt_testlib import dhat_env_matching_heaphunt  # noqa: E402
+
 PROG = "bench"
-REPO_DIR = Path(__file__).resolve().parent.parent
-WORKLOAD_DIR = REPO_DIR / "bench" / "workloads"
-BUILD_DIR = REPO_DIR / "build" / "bench"
 TIME_BIN = "/usr/bin/time"
+DEFAULT_TOOLS = [NONE, DHAT, HH, HH_NOACC]
+DEFAULT_REPS = 3
 
-# GNU sort's input: deterministic, about 9 MB.  -S and --parallel fix the
-# buffer size and thread count, which sort otherwise derives from the
-# machine's memory and cores, so the workload is the same everywhere.
-SORT_INPUT_LINES = 400_000
-SORT_ARGS = ["-S", "64M", "--parallel=1"]
-
-ALL_TOOLS = ["none", "dhat", "heaphunt"]
+# The client's whole environment, the same for every tool: an interpreter
+# allocates per variable, Python hashes with a random seed unless fixed.
+CLIENT_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "LC_ALL": "C",
+    "HOME": str(BUILD_DIR),
+    "PYTHONHASHSEED": "0",
+}
 
 # DHAT's summary lines (and heaphunt's, which has the same shape).
 SUMMARY_RE = re.compile(
@@ -62,27 +85,9 @@ def note(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
 
-@dataclass
-class Workload:
-    name: str
-    argv: list[str]          # the client program and its arguments
-    description: str
-
-
-@dataclass
-class Sample:
-    wall_s: float
-    peak_rss_kb: int
-
-
-@dataclass
-class Result:
-    samples: dict[str, list[Sample]] = field(default_factory=dict)
-    summaries: dict[str, list[str]] = field(default_factory=dict)
-
-
 def ensure_time_bin() -> None:
-    """GNU time gives peak RSS; the `time` package may be absent on CI."""
+    """GNU time gives CPU times and peak RSS; the `time` package may be
+    absent on a fresh machine."""
     if os.access(TIME_BIN, os.X_OK):
         return
     if os.geteuid() != 0:
@@ -95,56 +100,6 @@ def ensure_time_bin() -> None:
             die(f"'{' '.join(cmd)}' failed; install the 'time' package")
 
 
-def compile_workload(source: Path) -> Path:
-    binary = BUILD_DIR / source.stem
-    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
-        return binary
-    cmd = ["cc", "-O2", "-g", "-o", str(binary), str(source)]
-    if subprocess.run(cmd).returncode:
-        die(f"compiling {source} failed")
-    return binary
-
-
-def make_sort_input() -> Path:
-    """Lines of four words and a number, from a fixed seed."""
-    path = BUILD_DIR / "sort.in"
-    if path.exists():
-        return path
-    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
-             "hotel", "india", "juliet", "kilo", "lima", "mike", "november"]
-    rng = random.Random(20240101)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w") as out:
-        for _ in range(SORT_INPUT_LINES):
-            out.write(" ".join(rng.choice(words) for _ in range(4)))
-            out.write(f" {rng.randrange(10**6)}\n")
-    tmp.rename(path)
-    return path
-
-
-def build_workloads() -> list[Workload]:
-    BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    descriptions = {
-        "churn": "1.5e6 malloc/free of 16..527 B, 64 live",
-        "access": "3 x 8 MiB arrays, 24 stencil+dot passes",
-        "manylive": "1e6 small blocks live at once, walked, freed",
-        "memcpy": "1 MiB memcpy/memmove x200, 1e6 small copies",
-    }
-    workloads = []
-    for source in sorted(WORKLOAD_DIR.glob("*.c")):
-        binary = compile_workload(source)
-        workloads.append(Workload(source.stem, [str(binary)],
-                                  descriptions.get(source.stem, "")))
-    sort_bin = shutil.which("sort")
-    if sort_bin is None:
-        die("GNU sort is missing (coreutils)")
-    sort_input = make_sort_input()
-    workloads.append(Workload(
-        "sort", [sort_bin, *SORT_ARGS, str(sort_input), "-o", "/dev/null"],
-        f"GNU sort of {SORT_INPUT_LINES:,} lines (9 MB)"))
-    return workloads
-
-
 def heaphunt_command() -> list[str] | None:
     env_cmd = os.environ.get("HEAPHUNT_VG")
     if env_cmd:
@@ -155,117 +110,81 @@ def heaphunt_command() -> list[str] | None:
     return None
 
 
-def tool_command(tool: str, out_dir: Path, hh_cmd: list[str] | None) -> list[str]:
-    """The valgrind command line for one tool; profiles go to out_dir."""
-    if tool == "none":
-        return ["valgrind", "--tool=none"]
-    if tool == "dhat":
-        return ["valgrind", "--tool=dhat",
-                f"--dhat-out-file={out_dir}/dhat.out.%p"]
-    if tool == "heaphunt":
-        assert hh_cmd is not None
-        return [*hh_cmd, f"--heaphunt-out-file={out_dir}/heaphunt.out.%p"]
+def tool_command(tool: str, out_dir: Path, valgrind: str,
+                 hh_cmd: list[str]) -> list[str]:
+    """The valgrind command line for one tool; its profile goes to out_dir."""
+    if tool == NONE:
+        return [valgrind, "--tool=none"]
+    if tool == DHAT:
+        return [valgrind, "--tool=dhat", f"--dhat-out-file={out_dir}/profile"]
+    hh = [*hh_cmd, f"--heaphunt-out-file={out_dir}/profile"]
+    if tool == HH:
+        return hh
+    if tool == HH_NOACC:
+        return [*hh, "--accesses=no"]
+    if tool == HH_NOCOPY:
+        return [*hh, "--copies=no"]
     raise ValueError(tool)
 
 
+def load_average() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return -1.0
+
+
 def run_once(cmd: list[str], env: dict[str, str], scratch: Path) -> tuple[Sample, str]:
-    """Run cmd under GNU time; return the sample and the program's stderr."""
+    """Run cmd under GNU time; return the sample and the run's stderr."""
     time_file = scratch / "time.out"
     stderr_file = scratch / "stderr.out"
-    full = [TIME_BIN, "-f", "%e %M", "-o", str(time_file), *cmd]
+    load = load_average()
+    full = [TIME_BIN, "-f", "%e %U %S %M", "-o", str(time_file), *cmd]
     with open(stderr_file, "w") as err:
-        status = subprocess.run(full, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err).returncode
+        status = subprocess.run(full, env=env, cwd=BUILD_DIR,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=err).returncode
     stderr_text = stderr_file.read_text(errors="replace")
     if status != 0:
         die(f"'{shlex.join(cmd)}' exited with status {status}:\n"
             + stderr_text[-2000:])
-    # GNU time writes "Command exited..." lines before the figures on failure;
-    # the figures are always the last line.
-    wall_s, rss_kb = time_file.read_text().split("\n")[-2].split()
-    return Sample(float(wall_s), int(rss_kb)), stderr_text
+    # GNU time writes "Command exited..." lines before the figures on
+    # failure; the figures are always the last line.
+    wall_s, user_s, sys_s, rss_kb = time_file.read_text().split("\n")[-2].split()
+    return Sample(float(wall_s), float(user_s), float(sys_s), int(rss_kb), load), stderr_text
 
 
-def summary_lines(stderr_text: str) -> list[str]:
-    return [f"{label} {' '.join(value.split())}"
-            for label, value in SUMMARY_RE.findall(stderr_text)]
+def summary(stderr_text: str) -> dict[str, str]:
+    return {label: " ".join(value.split())
+            for label, value in SUMMARY_RE.findall(stderr_text)}
 
 
-def run_benchmarks(workloads: list[Workload], tools: list[str], reps: int,
-                   hh_cmd: list[str] | None) -> dict[str, Result]:
-    # The same environment for every tool: heap numbers depend on it.
-    env = dict(os.environ, LC_ALL="C")
-    env.pop("HEAPHUNT_VG", None)
-    results: dict[str, Result] = {}
-    with tempfile.TemporaryDirectory(prefix="bench.", dir=BUILD_DIR) as tmp:
-        scratch = Path(tmp)
-        for w in workloads:
-            result = Result({t: [] for t in tools}, {})
-            for rep in range(reps):
-                for tool in tools:
-                    out_dir = scratch / "profiles"
-                    out_dir.mkdir(exist_ok=True)
-                    cmd = [*tool_command(tool, out_dir, hh_cmd), *w.argv]
-                    sample, stderr_text = run_once(cmd, env, scratch)
-                    shutil.rmtree(out_dir)
-                    result.samples[tool].append(sample)
-                    if rep == 0:
-                        result.summaries[tool] = summary_lines(stderr_text)
-                    note(f"{w.name:9} {tool:9} rep {rep + 1}/{reps}: "
-                         f"{sample.wall_s:6.2f} s {sample.peak_rss_kb / 1024:7.1f} MiB")
-            results[w.name] = result
-    return results
-
-
-def median_wall(samples: list[Sample]) -> float:
-    return statistics.median(s.wall_s for s in samples)
-
-
-def median_rss_mb(samples: list[Sample]) -> float:
-    return statistics.median(s.peak_rss_kb for s in samples) / 1024
-
-
-def ratio(numerator: float | None, denominator: float | None) -> str:
-    if numerator is None or denominator is None or denominator == 0:
-        return "-"
-    return f"{numerator / denominator:.2f}"
-
-
-def table_rows(workloads: list[Workload], tools: list[str],
-               results: dict[str, Result]) -> tuple[list[str], list[list[str]]]:
-    header = ["workload"]
-    header += [f"{t} s" for t in ALL_TOOLS]
-    header += ["hh/dhat", "hh/none"]
-    header += [f"{t} MiB" for t in ALL_TOOLS]
-    header += ["hh/dhat RSS", "same numbers"]
-    rows = []
-    for w in workloads:
-        r = results[w.name]
-        wall = {t: median_wall(r.samples[t]) if t in tools else None
-                for t in ALL_TOOLS}
-        rss = {t: median_rss_mb(r.samples[t]) if t in tools else None
-               for t in ALL_TOOLS}
-        if "dhat" in tools and "heaphunt" in tools:
-            dh, hh = r.summaries["dhat"], r.summaries["heaphunt"]
-            same = "yes" if dh and dh == hh else "NO"
-        else:
-            same = "-"
-        row = [w.name]
-        row += [f"{wall[t]:.2f}" if wall[t] is not None else "-" for t in ALL_TOOLS]
-        row += [ratio(wall["heaphunt"], wall["dhat"]),
-                ratio(wall["heaphunt"], wall["none"])]
-        row += [f"{rss[t]:.0f}" if rss[t] is not None else "-" for t in ALL_TOOLS]
-        row += [ratio(rss["heaphunt"], rss["dhat"]), same]
-        rows.append(row)
-    return header, rows
-
-
-def format_text_table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(cell) for cell in column) for column in zip(header, *rows)]
-    lines = ["  ".join(cell.rjust(width) if i else cell.ljust(width)
-                       for i, (cell, width) in enumerate(zip(line, widths)))
-             for line in [header, *rows]]
-    return "\n".join(lines)
+def run_workload(w: Workload, tools: list[str], reps: int, valgrind: str,
+                 hh_cmd: list[str], scratch: Path) -> Result:
+    result = Result({t: [] for t in tools})
+    # Python reads and writes a few hundred bytes more or less on the heap
+    # when its environment's strings change length: DHAT's client gets
+    # variables that make it look like heaphunt's, or the summaries differ.
+    dhat_env = {**CLIENT_ENV, **dhat_env_matching_heaphunt()}
+    for rep in range(reps):
+        for tool in tools:
+            out_dir = scratch / "profiles"
+            out_dir.mkdir(exist_ok=True)
+            cmd = [*tool_command(tool, out_dir, valgrind, hh_cmd),
+                   *w.valgrind_options, *w.argv]
+            sample, stderr_text = run_once(cmd, dhat_env if tool == DHAT else CLIENT_ENV,
+                                           scratch)
+            result.samples[tool].append(sample)
+            if rep == 0:
+                result.summaries[tool] = summary(stderr_text)
+                profile = out_dir / "profile"
+                if profile.exists():
+                    result.profile_bytes[tool] = profile.stat().st_size
+            shutil.rmtree(out_dir)
+            note(f"{w.name:12} {tool:9} rep {rep + 1}/{reps}: "
+                 f"{sample.wall_s:7.2f} s wall {sample.cpu_s:7.2f} s CPU "
+                 f"{sample.peak_rss_kb / 1024:7.1f} MiB  (load {sample.load_avg:.1f})")
+    return result
 
 
 def machine_description() -> str:
@@ -280,85 +199,154 @@ def machine_description() -> str:
     return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}"
 
 
-def valgrind_version() -> str:
-    done = subprocess.run(["valgrind", "--version"], capture_output=True, text=True)
+def valgrind_version(valgrind: str) -> str:
+    done = subprocess.run([valgrind, "--version"], capture_output=True, text=True)
     return done.stdout.strip() or "valgrind (unknown version)"
 
 
-def format_markdown(header: list[str], rows: list[list[str]], reps: int,
-                    workloads: list[Workload]) -> str:
-    today = datetime.date.today().isoformat()
-    lines = [
-        f"Measured {today} on {machine_description()}; {valgrind_version()}; "
-        f"median of {reps} runs; wall time in seconds, peak RSS in MiB "
-        f"(GNU time's %M).",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|",
+def heaphunt_revision() -> str:
+    """The commit heaphunt's sources are at, '+dirty' if tool/ has changes:
+    figures belong to a version of the tool."""
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(REPO_DIR), *args],
+                              capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    dirty = git("status", "--porcelain", "--", "tool")
+    return commit + ("+dirty tool/" if dirty else "")
+
+
+def render(workloads: list[Workload], tools: list[str], results: dict[str, Result],
+           reps: int, quick: bool, hh_cmd: list[str], valgrind: str,
+           formatter) -> str:
+    """Every table, as text or markdown (formatter decides)."""
+    markdown = formatter is report.format_markdown
+    heading = (lambda s: f"\n#### {s}\n") if markdown else (lambda s: f"\n== {s}\n")
+    found = report.verdicts(workloads, results)
+    failed = [v for v in found if v.wall_word == "FAIL"]
+    parts = [
+        f"Measured {datetime.datetime.now().isoformat(timespec='minutes')} on "
+        f"{machine_description()}; {valgrind_version(valgrind)}; heaphunt "
+        f"{heaphunt_revision()} ({shlex.join(hh_cmd)}); median of {reps} "
+        f"run(s) per tool (scale workloads: 1)"
+        + ("; --quick sizes: figures of no value" if quick else "") + ".",
+        heading("Wall time, median seconds"),
+        formatter(report.time_table(workloads, tools, results, report.wall)),
+        heading("CPU time (user + sys), median seconds"),
+        formatter(report.time_table(workloads, tools, results, report.cpu)),
+        heading("Peak RSS, median MiB; agreement with DHAT's summary"),
+        formatter(report.memory_table(workloads, tools, results)),
+        heading("Targets"),
+        formatter(report.target_table(found)),
+        f"\n{len(found) - len(failed)} of {len(found)} targets pass on wall "
+        f"time; failing: " + (", ".join(f"{v.workload} ({v.target}: "
+                                        f"{report.fmt(v.wall_value)})" for v in failed)
+                              or "none") + ".",
     ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    lines.append("")
-    lines.append("Workloads: " + "; ".join(
-        f"`{w.name}`: {w.description}" for w in workloads) + ".")
-    return "\n".join(lines) + "\n"
+    if any(w.scale for w in workloads):
+        parts += [heading("Scale"),
+                  formatter(report.scale_table(workloads, tools, results))]
+    if not markdown:
+        parts.append("\nWorkloads:\n" + "\n".join(
+            f"  {w.name:12} {w.description}" for w in workloads))
+    return "\n".join(parts) + "\n"
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Wall time and peak RSS of heaphunt vs DHAT vs "
-        "--tool=none on fixed workloads.")
-    parser.add_argument("--reps", type=int, default=3,
-                        help="runs per workload and tool; the median is reported "
-                        "(default 3)")
+        prog=PROG, description="Wall time, CPU time and peak RSS of heaphunt vs "
+        "DHAT vs --tool=none on fixed workloads, with the performance targets.")
+    parser.add_argument("--reps", type=int,
+                        help=f"runs per workload and tool, median reported "
+                        f"(default {DEFAULT_REPS}; 1 with --quick; scale "
+                        f"workloads always 1)")
     parser.add_argument("--workloads", default="",
-                        help="comma-separated subset (churn,access,manylive,"
-                        "memcpy,sort); default all")
-    parser.add_argument("--tools", default=",".join(ALL_TOOLS),
-                        help="comma-separated subset of none,dhat,heaphunt "
-                        "(default all; heaphunt is skipped with a note if it "
-                        "is not built)")
+                        help="comma-separated subset of the workloads (default all)")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated workloads to leave out")
+    parser.add_argument("--tools", default=",".join(DEFAULT_TOOLS),
+                        help=f"comma-separated subset of {','.join(report.ALL_TOOLS)} "
+                        f"(default {','.join(DEFAULT_TOOLS)})")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes and 1 rep: checks the benchmark works")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="build the workloads and print the commands; run nothing")
     parser.add_argument("--markdown", type=Path,
-                        help="also write the table as markdown to this file")
+                        help="also write the tables as markdown to this file")
+    parser.add_argument("--json", type=Path,
+                        help="also write every sample as JSON to this file")
     return parser.parse_args()
+
+
+def select_workloads(all_workloads: list[Workload], wanted: str, skip: str) -> list[Workload]:
+    known = {w.name for w in all_workloads}
+    for option, names in (("--workloads", wanted), ("--skip", skip)):
+        for name in filter(None, names.split(",")):
+            if name not in known:
+                die(f"{option}: unknown workload '{name}' "
+                    f"(choose from {', '.join(w.name for w in all_workloads)})")
+    chosen = [w for w in all_workloads
+              if (not wanted or w.name in wanted.split(","))
+              and w.name not in skip.split(",")]
+    if not chosen:
+        die("no workload left to run")
+    return chosen
 
 
 def main() -> None:
     args = parse_args()
-    if args.reps < 1:
-        die(f"--reps must be at least 1 (got {args.reps})")
+    reps = args.reps if args.reps is not None else (1 if args.quick else DEFAULT_REPS)
+    if reps < 1:
+        die(f"--reps must be at least 1 (got {reps})")
     tools = [t for t in args.tools.split(",") if t]
     for t in tools:
-        if t not in ALL_TOOLS:
-            die(f"--tools: unknown tool '{t}' (choose from {', '.join(ALL_TOOLS)})")
-    tools = [t for t in ALL_TOOLS if t in tools]
-    if shutil.which("valgrind") is None:
+        if t not in report.ALL_TOOLS:
+            die(f"--tools: unknown tool '{t}' (choose from {', '.join(report.ALL_TOOLS)})")
+    tools = [t for t in report.ALL_TOOLS if t in tools]
+    if not tools:
+        die("--tools: no tool given")
+
+    try:
+        workloads = select_workloads(build_workloads(args.quick), args.workloads, args.skip)
+    except WorkloadError as e:
+        die(str(e))
+
+    valgrind = shutil.which("valgrind") or ("valgrind" if args.dry_run else None)
+    hh_cmd = heaphunt_command()
+    if args.dry_run:
+        hh_cmd = hh_cmd or [str(REPO_DIR / "vg-in-place")]
+        out_dir = BUILD_DIR / "profiles"
+        print(f"# cd {BUILD_DIR}; env -i "
+              + " ".join(f"{k}={shlex.quote(v)}" for k, v in CLIENT_ENV.items()))
+        for w in workloads:
+            for tool in tools:
+                print(shlex.join([*tool_command(tool, out_dir, str(valgrind), hh_cmd),
+                                  *w.valgrind_options, *w.argv]))
+        return
+
+    if valgrind is None:
         die("valgrind is not installed: run scripts/install-deps.sh")
+    if hh_cmd is None and any(t.startswith("hh") for t in tools):
+        die("heaphunt is not built (no ./vg-in-place, HEAPHUNT_VG unset): run "
+            "./autogen.sh && ./configure && make, or leave the hh tools out of --tools")
     ensure_time_bin()
 
-    hh_cmd = heaphunt_command()
-    if "heaphunt" in tools and hh_cmd is None:
-        note("heaphunt is not built (no ./vg-in-place, HEAPHUNT_VG unset): "
-             "skipping it; run ./autogen.sh && ./configure && make first")
-        tools.remove("heaphunt")
-    if not tools:
-        die("no tool left to run")
+    results: dict[str, Result] = {}
+    with tempfile.TemporaryDirectory(prefix="run.", dir=BUILD_DIR) as tmp:
+        for w in workloads:
+            results[w.name] = run_workload(w, tools, 1 if w.scale else reps,
+                                           valgrind, hh_cmd or [], Path(tmp))
 
-    workloads = build_workloads()
-    if args.workloads:
-        wanted = args.workloads.split(",")
-        known = {w.name for w in workloads}
-        for name in wanted:
-            if name not in known:
-                die(f"--workloads: unknown workload '{name}' "
-                    f"(choose from {', '.join(sorted(known))})")
-        workloads = [w for w in workloads if w.name in wanted]
-
-    results = run_benchmarks(workloads, tools, args.reps, hh_cmd)
-    header, rows = table_rows(workloads, tools, results)
-    print(format_text_table(header, rows))
+    print(render(workloads, tools, results, reps, args.quick, hh_cmd or [], valgrind,
+                 report.format_text))
     if args.markdown:
-        args.markdown.write_text(format_markdown(header, rows, args.reps, workloads))
+        args.markdown.write_text(render(workloads, tools, results, reps, args.quick,
+                                        hh_cmd or [], valgrind, report.format_markdown))
         note(f"wrote {args.markdown}")
+    if args.json:
+        args.json.write_text(json.dumps(
+            {name: asdict(r) for name, r in results.items()}, indent=1))
+        note(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

@@ -3,20 +3,22 @@
    blocks), touching only the first word of each.  Stresses the allocation
    path and the block table's insert/delete, not the access path.
 
-   Blocks: N_ITERS allocations, sizes 16..527 bytes, at most 64 live. */
+   Usage: churn [N_ITERS]   (default 1,500,000 allocations, sizes 16..527
+   bytes, at most 64 live). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define N_ITERS 1500000
+#define DEFAULT_N_ITERS 1500000L
 #define RING_SLOTS 64
 
-int main(void)
+int main(int argc, char **argv)
 {
+    long n_iters = argc > 1 ? atol(argv[1]) : DEFAULT_N_ITERS;
     void *ring[RING_SLOTS] = {0};
     uint64_t rng = 88172645463325252ull; /* xorshift64: deterministic sizes */
     uint64_t checksum = 0;
-    for (long i = 0; i < N_ITERS; i++) {
+    for (long i = 0; i < n_iters; i++) {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
