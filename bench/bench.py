@@ -168,6 +168,10 @@ def run_workload(w: Workload, tools: list[str], reps: int, valgrind: str,
     dhat_env = {**CLIENT_ENV, **dhat_env_matching_heaphunt()}
     for rep in range(reps):
         for tool in tools:
+            if tool in w.skip_tools:
+                if rep == 0:
+                    note(f"{w.name:12} {tool:9} not run: {w.skip_tools[tool]}")
+                continue
             out_dir = scratch / "profiles"
             out_dir.mkdir(exist_ok=True)
             cmd = [*tool_command(tool, out_dir, valgrind, hh_cmd),
@@ -246,6 +250,10 @@ def render(workloads: list[Workload], tools: list[str], results: dict[str, Resul
     if any(w.scale for w in workloads):
         parts += [heading("Scale"),
                   formatter(report.scale_table(workloads, tools, results))]
+    skipped = [f"{w.name} under {t}: {why}" for w in workloads
+               for t, why in w.skip_tools.items() if t in tools]
+    if skipped:
+        parts.append("\nNot run: " + "; ".join(skipped) + ".")
     if not markdown:
         parts.append("\nWorkloads:\n" + "\n".join(
             f"  {w.name:12} {w.description}" for w in workloads))
@@ -320,6 +328,9 @@ def main() -> None:
               + " ".join(f"{k}={shlex.quote(v)}" for k, v in CLIENT_ENV.items()))
         for w in workloads:
             for tool in tools:
+                if tool in w.skip_tools:
+                    print(f"# {w.name} not run under {tool}: {w.skip_tools[tool]}")
+                    continue
                 print(shlex.join([*tool_command(tool, out_dir, str(valgrind), hh_cmd),
                                   *w.valgrind_options, *w.argv]))
         return
