@@ -96,7 +96,7 @@ Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
    bk->histo          = NULL;
    bk->written_after_read = 0;
    bk->alloc_kind     = alloc_kind;
-   if (req_szB <= hh_clo_histogram_max)
+   if (hh_clo_accesses && req_szB <= hh_clo_histogram_max)
       bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
 
    hh_block_insert(bk);

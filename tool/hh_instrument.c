@@ -178,6 +178,24 @@ static void add_to_field_if(InstrState* st, IRExpr* block, SizeT offset,
    may be read (never written) by generated code. */
 static Block no_block;
 
+/* Cache entries are never freed (translations refer to them), so they
+   are carved from large chunks: no allocator header per entry. */
+#define HH_CACHES_PER_CHUNK 4096
+
+static AccessCache* new_access_cache(void)
+{
+   static AccessCache* chunk = NULL;
+   static UInt         n_used = HH_CACHES_PER_CHUNK;
+   if (n_used == HH_CACHES_PER_CHUNK) {
+      chunk = VG_(calloc)("hh.instr.caches", HH_CACHES_PER_CHUNK,
+                          sizeof(AccessCache));
+      n_used = 0;
+   }
+   AccessCache* cache = &chunk[n_used++];
+   cache->bk = &no_block;
+   return cache;
+}
+
 static IRExpr* field_address(InstrState* st, IRExpr* block, SizeT offset)
 {
    return bind(st, Ity_I64, IRExpr_Binop(Iop_Add64, block, u64(offset)));
@@ -233,8 +251,7 @@ static void add_mem_event(InstrState* st, Bool is_write, Int szB,
       return;
 
    load_per_superblock_words(st);
-   AccessCache* cache = VG_(calloc)("hh.instr.cache", 1, sizeof(AccessCache));
-   cache->bk = &no_block;
+   AccessCache* cache = new_access_cache();
    IRExpr* cache_hit = add_cached_update(st, cache, is_write, szB, addr);
 
    IRExpr* offset = bind(st, Ity_I64,
