@@ -20,6 +20,19 @@ PROGRAMS = lib.programs_with_expectations()
 TOOLS = ["heaphunt", "dhat"]
 
 
+def _programs_stating(kind: str) -> list[str]:
+    """Programs whose Expected block states sites, accs or stdout; the
+    others get no such test at all (rather than a skipped one)."""
+    names = []
+    for name in PROGRAMS:
+        try:
+            if getattr(lib.parse_expectations(name), kind):
+                names.append(name)
+        except lib.TestSetupError:
+            names.append(name)  # let the test report the unreadable block
+    return names
+
+
 def _site_matches(site_key: str, frames: list[str]) -> bool:
     """"leaf/caller" matches a site whose first frames are in leaf, caller."""
     wanted = site_key.split("/")
@@ -58,11 +71,9 @@ def test_summary_matches_hand_derivation(program_runs, program: str, tool: str) 
 
 
 @pytest.mark.parametrize("tool", TOOLS)
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("program", _programs_stating("sites"))
 def test_sites_match_hand_derivation(program_runs, program: str, tool: str) -> None:
     expected_sites = lib.parse_expectations(program).sites
-    if not expected_sites:
-        pytest.skip(f"{program} states no per-site numbers")
     run = program_runs.get(tool, program)
     problems = []
     for site_key, expected in expected_sites.items():
@@ -73,11 +84,9 @@ def test_sites_match_hand_derivation(program_runs, program: str, tool: str) -> N
 
 
 @pytest.mark.parametrize("tool", TOOLS)
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("program", _programs_stating("accs"))
 def test_acc_histogram_matches_hand_derivation(program_runs, program: str, tool: str) -> None:
     expected_accs = lib.parse_expectations(program).accs
-    if not expected_accs:
-        pytest.skip(f"{program} states no histogram")
     run = program_runs.get(tool, program)
     for function, expected in expected_accs.items():
         got = run.site_acc(function)
@@ -87,11 +96,9 @@ def test_acc_histogram_matches_hand_derivation(program_runs, program: str, tool:
 
 
 @pytest.mark.parametrize("tool", TOOLS)
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("program", _programs_stating("stdout"))
 def test_stdout_matches_hand_derivation(program_runs, program: str, tool: str) -> None:
     expected_stdout = lib.parse_expectations(program).stdout
-    if expected_stdout is None:
-        pytest.skip(f"{program} states no stdout")
     run = program_runs.get(tool, program)
     assert run.stdout.strip() == expected_stdout
 
