@@ -33,6 +33,7 @@
    dump all the same code. */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
 #include "pub_tool_debuginfo.h"
 #include "pub_tool_execontext.h"
 #include "pub_tool_hashtable.h"
@@ -135,6 +136,12 @@ static Bool is_replacement_frame(DiEpoch ep, Addr ip)
    return obj != NULL && VG_(strstr)(obj, "vgpreload_heaphunt") != NULL;
 }
 
+static Bool is_code_address(Addr ip)
+{
+   NSegment const* seg = VG_(am_find_nsegment)(ip);
+   return seg != NULL && seg->hasX;
+}
+
 static Bool is_alloc_fn_frame(DiEpoch ep, Addr ip)
 {
    const HChar* fn_name = NULL;
@@ -158,6 +165,16 @@ void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
       before the innermost frame. */
    VG_(apply_ExeContext)(collect_ip, &c, ec);
    tl_assert(c.n_ips > 0);
+
+   /* The unwinder can run off the end of a stack (ld.so's start-up,
+      say) and produce "return addresses" that are not code at all, such
+      as 0x2 or a stack address.  The stack ends at the first of those. */
+   for (UInt i = 1; i < c.n_ips; i++) {
+      if (!is_code_address(c.ips[i])) {
+         c.n_ips = i;
+         break;
+      }
+   }
 
    DiEpoch ep = VG_(get_ExeContext_epoch)(ec);
    UInt skip = 0;
