@@ -161,7 +161,15 @@ def test_sites_equal_dhat(program_runs, program: str) -> None:
                              ("tb", "tbk", "gb", "gbk", "eb", "ebk", "rb", "wb"))
 
 
-@pytest.mark.parametrize("program", PROGRAMS)
+# Programs whose blocks live across str/mem calls (heaphunt's replacements
+# run a few more instructions than DHAT's, to report copies) or across
+# other threads (scheduling follows instruction counts) cannot have DHAT's
+# exact lifetimes; every other program must.
+CLOCK_SENSITIVE = {"threads"} | {p for p in PROGRAMS if p.startswith("strmem_")}
+
+
+@pytest.mark.parametrize("program", [p for p in PROGRAMS
+                                     if p not in CLOCK_SENSITIVE])
 def test_site_lifetimes_equal_dhat(program_runs, program: str) -> None:
     """Per site, the same total lifetime (tl, in instructions) as DHAT: the
     two tools' clocks count the same instructions."""
