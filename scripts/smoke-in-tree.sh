@@ -5,7 +5,7 @@
 #   scripts/smoke-in-tree.sh VERSION      (after scripts/build-in-tree.sh VERSION)
 #
 # Compiles a tiny C program that makes 10 allocations of 100 bytes and frees
-# 7 of them, runs it under build/intree-VERSION/vg-in-place (that is, the
+# 7 of them, runs it under $HEAPHUNT_INTREE_ROOT/intree-VERSION/vg-in-place (that is, the
 # in-tree Valgrind with --tool=heaphunt), and checks the stderr summary and
 # that the profile is JSON.  HEAPHUNT_VG=RUNNER checks another runner, e.g.
 # the SDK build's ./vg-in-place.  Exits non-zero with a message saying what
@@ -20,7 +20,8 @@ case "$version" in
     *) die "usage: $0 3.19|3.24" ;;
 esac
 repo=$(cd "$(dirname "$0")/.." && pwd)
-runner=${HEAPHUNT_VG:-$repo/build/intree-$version/vg-in-place}
+intree_root=${HEAPHUNT_INTREE_ROOT:-${HOME:-/root}/.cache/heaphunt}
+runner=${HEAPHUNT_VG:-$intree_root/intree-$version/vg-in-place}
 [ -x "$runner" ] || die "$runner not found: run scripts/build-in-tree.sh $version first"
 
 work=$(mktemp -d)

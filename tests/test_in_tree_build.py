@@ -2,7 +2,8 @@
 Valgrind runs it and counts right.
 
 Runs scripts/build-in-tree.sh VERSION then scripts/smoke-in-tree.sh VERSION.
-The builds are cached under build/intree-VERSION/, so only the first run on
+The builds are cached under $HEAPHUNT_INTREE_ROOT/intree-VERSION/ (default
+~/.cache/heaphunt, outside the checkout), so only the first run on
 a machine takes minutes.  Marked slow, but part of the default run; if the
 scripts are missing the tests fail (they never skip).
 """
