@@ -24,6 +24,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterable
@@ -141,9 +142,12 @@ def _dhat_env_matching_heaphunt_unlocked() -> dict[str, str]:
         runner = heaphunt_runner()
     except TestSetupError:
         return _dhat_env_cache
-    proc = subprocess.run([str(runner), "--tool=heaphunt", "--heaphunt-out-file=/dev/null",
-                           "/usr/bin/env"], env=fixed_env(), capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    # The probe's profile goes to a scratch file, never a device path.
+    with tempfile.TemporaryDirectory(prefix="hh-probe-") as scratch:
+        proc = subprocess.run([str(runner), "--tool=heaphunt",
+                               f"--heaphunt-out-file={scratch}/probe.json",
+                               "/usr/bin/env"], env=fixed_env(), capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=120)
     client_env = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
     preloads = client_env.get("LD_PRELOAD", "").split(":")
     heaphunt_lib_dirs = [os.path.dirname(p) for p in preloads if "vgpreload_heaphunt" in p]

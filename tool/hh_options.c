@@ -35,11 +35,12 @@ Int          hh_clo_limit_exit_code = 1;
 static XArray* alloc_fns  = NULL;   // HChar*, from --alloc-fn
 static XArray* ignore_fns = NULL;   // HChar*, from --ignore-fn
 
-static void add_fn_name(XArray** list, const HChar* arg, const HChar* name)
+static void add_fn_name(XArray** list, const HChar* arg,
+                        const HChar* option, const HChar* name)
 {
    if (name[0] == '\0')
       VG_(fmsg_bad_option)(arg, "give a function name, e.g. %s=xmalloc\n",
-                           arg);
+                           option);
    if (*list == NULL)
       *list = VG_(newXA)(VG_(malloc), "hh.options.fns", VG_(free),
                          sizeof(HChar*));
@@ -93,9 +94,9 @@ Bool hh_process_cmd_line_option(const HChar* arg)
    } else if VG_BOOL_CLO(arg, "--copies", hh_clo_copies) {
    } else if VG_BOOL_CLO(arg, "--accesses", hh_clo_accesses) {
    } else if VG_STR_CLO(arg, "--alloc-fn", fn_name) {
-      add_fn_name(&alloc_fns, arg, fn_name);
+      add_fn_name(&alloc_fns, arg, "--alloc-fn", fn_name);
    } else if VG_STR_CLO(arg, "--ignore-fn", fn_name) {
-      add_fn_name(&ignore_fns, arg, fn_name);
+      add_fn_name(&ignore_fns, arg, "--ignore-fn", fn_name);
    } else if VG_BINT_CLO(arg, "--max-end-bytes", hh_clo_max_end_bytes,
                          0, (Long)(~0ULL >> 1)) {
    } else if VG_BINT_CLO(arg, "--max-end-blocks", hh_clo_max_end_blocks,
