@@ -216,7 +216,11 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       bk->req_szB = new_szB;
       hh_block_insert(bk);
    } else {
-      bk->req_szB = new_szB;   // shrinks in place; the tail is unused
+      /* Shrinks in place; the tail is unused.  Out of the table and back,
+         so that its indexes (hh_blocks.c) forget the tail. */
+      hh_block_remove(bk);
+      bk->req_szB = new_szB;
+      hh_block_insert(bk);
    }
 
    /* The copy realloc implies, counted as DHAT does (even when the block

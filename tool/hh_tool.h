@@ -102,6 +102,7 @@ typedef struct _Block {
    UInt    written_after_read;   // 1 once written after a read (a
                                  //   word, for guarded stores)
    UChar   alloc_kind;     // HH_ALLOC_*: which family allocated it
+   UChar   in_granule_map; // indexed by hh_blocks.c's granule map
 } Block;
 
 /* Each instrumented load or store has its own one-entry cache of the
