@@ -72,9 +72,15 @@ cat "$log"
 viewer=/usr/libexec/valgrind/dh_view.html
 echo
 echo "Profile: $profile"
-echo "To explore it, open file://$viewer in a web browser,"
-echo "click \"Load...\" and select the profile.  The leak is the two"
-echo "log_event sites with bytes still live \"At t-end\"."
+echo
+echo "What heaphunt finds in it (bin/heaphunt report, top 3 sites):"
+"$repo_dir/bin/heaphunt" report --top 3 --stacks 2 "$profile" || die "heaphunt report failed"
+echo
+echo "To explore it in a browser: $repo_dir/bin/heaphunt view $profile"
+echo "(serves heaphunt's viewer on localhost and prints its URL), or open"
+echo "file://$repo_dir/viewer/index.html and load the file; Valgrind's own"
+echo "file://$viewer opens it too.  The leak is the log_event sites with"
+echo "bytes still live \"At t-end\"."
 
 # 6. The summary must equal the counts derived by hand in examples/leaky.c.
 expected=(
