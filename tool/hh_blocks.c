@@ -82,9 +82,10 @@ static Word cmp_addr_with_block(const void* key, const void* elem)
 #define HH_GRANULE_SHIFT     4                       // 16 bytes
 #define HH_CHUNK_SHIFT       16                      // 64 KiB
 #define HH_GRANULES_PER_CHUNK (1 << (HH_CHUNK_SHIFT - HH_GRANULE_SHIFT))
-/* Larger blocks are few; filling the map for them would cost more than
-   the tree walks it saves. */
-#define HH_GRANULE_MAP_MAX_SZB 512
+/* Only blocks a program is likely to have millions of: filling and
+   clearing the map for larger ones costs more on every malloc and free
+   than the tree walks it would save (measured with bench/, churn). */
+#define HH_GRANULE_MAP_MAX_SZB 128
 
 typedef struct _GranuleChunk {
    struct _GranuleChunk* next;    // hash chain (pub_tool_hashtable.h)
