@@ -168,8 +168,29 @@ HH.app = (function () {
         return mask;
     }
 
+    // The unfiltered tree of each direction is built once per view and
+    // kept: a filter is cut out of it (HH.tree.subset), clearing the filter
+    // or switching back to a direction reuses it.  A kept tree that is not
+    // on screen drops its column sums (recomputed on demand, in one pass).
+    var treeCache = { view: null };
+
+    function fullTree(direction) {
+        if (treeCache.view !== st.view) treeCache = { view: st.view };
+        return treeCache[direction] || (treeCache[direction] = HH.tree.build(st.view, direction, null));
+    }
+
     function rebuildTree() {
-        st.tree = HH.tree.build(st.view, st.direction, includeMask());
+        var mask = includeMask(), full = fullTree(st.direction);
+        if (mask) {
+            st.tree = HH.tree.subset(full, mask);
+        } else {
+            full.expanded.fill(0);
+            st.tree = full;
+        }
+        ["top-down", "bottom-up"].forEach(function (d) {
+            var t = treeCache[d];
+            if (t && t !== st.tree) t.colCache = { A: {}, B: {} };
+        });
         HH.tree.autoExpand(st.tree, st.sort, 0.05, 300);
         HH.treeview.setTree(st.tree, st.sort, HH.view.metrics(st.view), setSort);
         HH.flame.set(st.tree, st.flameMetric);

@@ -62,9 +62,43 @@ HH.tree = (function () {
             siteEnd[s] = node;
         }
         table = null;
+        return finish(view, direction, parent, frame, depth, count, siteEnd);
+    }
+
+    // The tree of the sites in `include` (Uint8Array(nSites)), cut out of
+    // the whole tree `full` (built with no filter) instead of rebuilt: mark
+    // the end node of every included site and its ancestors, then keep the
+    // marked nodes in their order (a parent still comes before its
+    // children).  One pass over the sites and one over the nodes.
+    function subset(full, include) {
+        var n = full.view.nSites, size = full.size, mark = new Uint8Array(size);
+        var fParent = full.parent, fEnd = full.siteEnd, s, x;
+        mark[0] = 1;
+        for (s = 0; s < n; s++) {
+            if (!include[s] || fEnd[s] < 0) continue;
+            for (x = fEnd[s]; !mark[x]; x = fParent[x]) mark[x] = 1;
+        }
+        var newIndex = new Int32Array(size), count = 0, i;
+        for (i = 0; i < size; i++) if (mark[i]) newIndex[i] = count++;
+        var parent = new Int32Array(count), frame = new Int32Array(count), depth = new Int32Array(count);
+        var fFrame = full.frame, fDepth = full.depth;
+        for (i = 0; i < size; i++) {
+            if (!mark[i]) continue;
+            var k = newIndex[i];
+            parent[k] = i === 0 ? -1 : newIndex[fParent[i]];
+            frame[k] = fFrame[i];
+            depth[k] = fDepth[i];
+        }
+        var siteEnd = new Int32Array(n).fill(-1);
+        for (s = 0; s < n; s++) if (include[s] && fEnd[s] >= 0) siteEnd[s] = newIndex[fEnd[s]];
+        return finish(full.view, full.direction, parent, frame, depth, count, siteEnd);
+    }
+
+    function finish(view, direction, parent, frame, depth, count, siteEnd) {
+        var n = view.nSites, i, s;
         // Children in CSR form: childStart[p] .. childStart[p+1] in `children`.
         var childStart = new Int32Array(count + 1), children = new Int32Array(Math.max(0, count - 1));
-        for (var i = 1; i < count; i++) childStart[parent[i] + 1]++;
+        for (i = 1; i < count; i++) childStart[parent[i] + 1]++;
         for (i = 0; i < count; i++) childStart[i + 1] += childStart[i];
         var fill = childStart.slice(0, count);
         for (i = 1; i < count; i++) children[fill[parent[i]]++] = i;
@@ -145,11 +179,14 @@ HH.tree = (function () {
         var a = tree.childStart[node], b = tree.childStart[node + 1];
         if (b - a > 1 && tree.sortedFor[node] !== m.id) {
             var kids = tree.children.subarray(a, b), n = kids.length;
-            var keys = new Float64Array(n), order = new Array(n);
+            var keys = new Float64Array(n), order = new Array(n), labels = new Array(n);
             for (var i = 0; i < n; i++) { keys[i] = sortKey(tree, m, kids[i]); order[i] = i; }
+            // Labels only for tied keys, and once each, not per comparison.
             order.sort(function (x, y) {
                 if (keys[y] !== keys[x]) return keys[y] - keys[x];
-                var lx = label(tree, kids[x]), ly = label(tree, kids[y]);
+                var lx = labels[x], ly = labels[y];
+                if (lx === undefined) lx = labels[x] = label(tree, kids[x]);
+                if (ly === undefined) ly = labels[y] = label(tree, kids[y]);
                 return lx < ly ? -1 : lx > ly ? 1 : kids[x] - kids[y];
             });
             var sorted = new Int32Array(n);
@@ -224,7 +261,7 @@ HH.tree = (function () {
     }
 
     return {
-        build: build, nodeColumn: nodeColumn, value: value, sideValue: sideValue, siteCount: siteCount,
+        build: build, subset: subset, nodeColumn: nodeColumn, value: value, sideValue: sideValue, siteCount: siteCount,
         sortKey: sortKey, label: label, sortedChildren: sortedChildren, childCount: childCount,
         visibleRows: visibleRows, autoExpand: autoExpand, sitesUnder: sitesUnder, pathTo: pathTo, reveal: reveal
     };
