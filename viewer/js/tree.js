@@ -113,7 +113,7 @@ HH.tree = (function () {
             parent: parent.subarray(0, count), frame: frame.subarray(0, count), depth: depth.subarray(0, count),
             childStart: childStart, children: children,
             endStart: endStart, ends: ends, siteEnd: siteEnd, nIncluded: included,
-            colCache: { A: {}, B: {} },
+            colCache: { A: {}, B: {} }, rootCache: { A: {}, B: {} },
             sortedFor: new Array(count), // metric key each node's children are sorted by
             expanded: new Uint8Array(count)
         };
@@ -147,8 +147,34 @@ HH.tree = (function () {
         return (cache[name] = out);
     }
 
+    // The root's value of one raw column: one pass over the sites, so the
+    // detail panel of the root (every metric) does not make every column's
+    // sums over the whole tree.
+    function rootColumn(tree, side, name, agg) {
+        var cache = tree.rootCache[side];
+        if (name in cache) return cache[name];
+        var cols = side === "A" ? tree.view.colsA : tree.view.colsB;
+        var src = cols && cols[name], ends = tree.siteEnd, s;
+        if (!src) return (cache[name] = 0);
+        var out;
+        if (agg === "min" || agg === "max") {
+            var isMin = agg === "min";
+            out = isMin ? Infinity : -Infinity;
+            for (s = 0; s < ends.length; s++) {
+                if (ends[s] < 0) continue;
+                if (isMin ? src[s] < out : src[s] > out) out = src[s];
+            }
+            if (!Number.isFinite(out)) out = 0;
+        } else {
+            out = 0;
+            for (s = 0; s < ends.length; s++) if (ends[s] >= 0) out += src[s];
+        }
+        return (cache[name] = out);
+    }
+
     function sideValue(tree, side, m, node) {
         return HH.metrics.value(m, function (name) {
+            if (node === 0 && !tree.colCache[side][name]) return rootColumn(tree, side, name, m.agg);
             return nodeColumn(tree, side, name, m.agg)[node];
         });
     }
