@@ -18,21 +18,45 @@
 var HH = window.HH || (window.HH = {});
 
 HH.tree = (function () {
-    // Open-addressing hash table (parent node, frame) -> child node, in
-    // typed arrays: a JS Map keyed by parent*nFrames+frame makes heap-number
-    // keys past 2^31 and is several times slower on a million nodes.
+    // Open-addressing hash table (parent node, frame) -> child node, in one
+    // Int32Array of (parent, frame, child) triples, so a probe touches one
+    // cache line: a JS Map keyed by parent*nFrames+frame makes heap-number
+    // keys past 2^31 and is several times slower on a million nodes.  It
+    // starts small and doubles when half full (the node count is not known
+    // up front; the number of frames is a loose upper bound).
     function ChildTable(capacity) {
-        var size = 1;
+        var size = 1024;
         while (size < capacity * 2) size <<= 1;
-        this.mask = size - 1;
-        this.parent = new Int32Array(size).fill(-1);
-        this.frame = new Int32Array(size);
-        this.child = new Int32Array(size);
+        this.alloc(size);
     }
+    ChildTable.prototype.alloc = function (size) {
+        this.mask = size - 1;
+        this.used = 0;
+        this.t = new Int32Array(size * 3).fill(-1);
+    };
     ChildTable.prototype.slot = function (parent, frame) {
-        var h = (Math.imul(parent, 0x9E3779B1) ^ Math.imul(frame + 1, 0x85EBCA77)) & this.mask;
-        while (this.parent[h] !== -1 && (this.parent[h] !== parent || this.frame[h] !== frame)) h = (h + 1) & this.mask;
-        return h;
+        var t = this.t, mask = this.mask;
+        var h = (Math.imul(parent, 0x9E3779B1) ^ Math.imul(frame + 1, 0x85EBCA77)) & mask;
+        for (;;) {
+            var p = t[h * 3];
+            if (p === -1 || (p === parent && t[h * 3 + 1] === frame)) return h;
+            h = (h + 1) & mask;
+        }
+    };
+    ChildTable.prototype.put = function (h, parent, frame, child) {
+        var t = this.t;
+        t[h * 3] = parent; t[h * 3 + 1] = frame; t[h * 3 + 2] = child;
+        if (++this.used * 2 > this.mask + 1) {
+            var old = t, n = old.length;
+            this.alloc((this.mask + 1) * 2);
+            this.used = 0;
+            for (var i = 0; i < n; i += 3) {
+                if (old[i] === -1) continue;
+                var k = this.slot(old[i], old[i + 1]);
+                this.t[k * 3] = old[i]; this.t[k * 3 + 1] = old[i + 1]; this.t[k * 3 + 2] = old[i + 2];
+                this.used++;
+            }
+        }
     };
 
     // direction: "top-down" | "bottom-up"; include: Uint8Array(nSites) or null.
@@ -41,7 +65,7 @@ HH.tree = (function () {
         var cap = view.fsFlat.length + 1;
         var parent = new Int32Array(cap), frame = new Int32Array(cap), depth = new Int32Array(cap);
         parent[0] = -1; frame[0] = -1; depth[0] = 0;
-        var count = 1, table = new ChildTable(cap);
+        var count = 1, table = new ChildTable(Math.min(cap, 4 * n + 1024));
         var siteEnd = new Int32Array(n).fill(-1);
         var bottomUp = direction === "bottom-up";
         for (var s = 0; s < n; s++) {
@@ -50,12 +74,12 @@ HH.tree = (function () {
             for (var k = 0; k < b - a; k++) {
                 var f = view.fsFlat[bottomUp ? a + k : b - 1 - k];
                 var h = table.slot(node, f), kid;
-                if (table.parent[h] === -1) {
+                if (table.t[h * 3] === -1) {
                     kid = count++;
                     parent[kid] = node; frame[kid] = f; depth[kid] = depth[node] + 1;
-                    table.parent[h] = node; table.frame[h] = f; table.child[h] = kid;
+                    table.put(h, node, f, kid);
                 } else {
-                    kid = table.child[h];
+                    kid = table.t[h * 3 + 2];
                 }
                 node = kid;
             }
