@@ -170,8 +170,8 @@ HH.app = (function () {
 
     // The unfiltered tree of each direction is built once per view and
     // kept: a filter is cut out of it (HH.tree.subset), clearing the filter
-    // or switching back to a direction reuses it.  A kept tree that is not
-    // on screen drops its column sums (recomputed on demand, in one pass).
+    // or switching back to a direction reuses it.  The other direction's
+    // kept tree drops its column sums (recomputed on demand, in one pass).
     var treeCache = { view: null };
 
     function fullTree(direction) {
@@ -189,7 +189,7 @@ HH.app = (function () {
         }
         ["top-down", "bottom-up"].forEach(function (d) {
             var t = treeCache[d];
-            if (t && t !== st.tree) t.colCache = { A: {}, B: {} };
+            if (t && d !== st.direction) t.colCache = { A: {}, B: {} };
         });
         HH.tree.autoExpand(st.tree, st.sort, 0.05, 300);
         HH.treeview.setTree(st.tree, st.sort, HH.view.metrics(st.view), setSort);

@@ -65,9 +65,11 @@ HH.tree = (function () {
         var cap = view.fsFlat.length + 1;
         var parent = new Int32Array(cap), frame = new Int32Array(cap), depth = new Int32Array(cap);
         parent[0] = -1; frame[0] = -1; depth[0] = 0;
-        var count = 1, table = new ChildTable(Math.min(cap, 4 * n + 1024));
-        var siteEnd = new Int32Array(n).fill(-1);
         var bottomUp = direction === "bottom-up";
+        // Bottom-up paths share little past the allocating function: most
+        // frames make a node, so size the table for all of them at once.
+        var count = 1, table = new ChildTable(bottomUp ? cap : Math.min(cap, 4 * n + 1024));
+        var siteEnd = new Int32Array(n).fill(-1);
         for (var s = 0; s < n; s++) {
             if (include && !include[s]) continue;
             var a = view.fsStart[s], b = view.fsStart[s + 1], node = 0;
