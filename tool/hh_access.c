@@ -40,35 +40,42 @@ static inline void count_in_histogram(Block* bk, Addr addr, UWord szB)
    }
 }
 
+static inline void count_read(Block* bk, Addr addr, UWord szB)
+{
+   bk->reads_bytes += szB;
+   bk->t_last_access_instrs = hh_clock_instrs;
+   if (bk->histo != NULL)
+      count_in_histogram(bk, addr, szB);
+}
+
+static inline void count_write(Block* bk, Addr addr, UWord szB)
+{
+   bk->writes_bytes += szB;
+   bk->t_last_access_instrs = hh_clock_instrs;
+   bk->written_after_read |= bk->reads_bytes != 0;
+   if (bk->histo != NULL)
+      count_in_histogram(bk, addr, szB);
+}
+
 VG_REGPARM(2) void hh_on_read(Addr addr, UWord szB)
 {
    Block* bk = hh_block_containing(addr);
-   if (bk != NULL) {
-      bk->reads_bytes += szB;
-      bk->t_last_access_instrs = hh_clock_instrs;
-      if (bk->histo != NULL)
-         count_in_histogram(bk, addr, szB);
-   }
+   if (bk != NULL)
+      count_read(bk, addr, szB);
 }
 
 VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB)
 {
    Block* bk = hh_block_containing(addr);
-   if (bk != NULL) {
-      bk->writes_bytes += szB;
-      bk->t_last_access_instrs = hh_clock_instrs;
-      bk->written_after_read |= bk->reads_bytes != 0;
-      if (bk->histo != NULL)
-         count_in_histogram(bk, addr, szB);
-   }
+   if (bk != NULL)
+      count_write(bk, addr, szB);
 }
 
-/* Called by generated code when the access missed its cache entry:
-   count it, and point the entry at the block if generated code can
-   update that block inline (no histogram). */
+/* Points an access's cache entry at bk if generated code can update
+   that block inline (it has no histogram). */
 static inline void fill_cache(AccessCache* cache, Block* bk)
 {
-   if (bk != NULL && bk->histo == NULL) {
+   if (bk->histo == NULL) {
       cache->lo    = bk->payload;
       cache->len   = bk->req_szB;
       cache->bk    = bk;
@@ -76,18 +83,26 @@ static inline void fill_cache(AccessCache* cache, Block* bk)
    }
 }
 
+/* Called by generated code when an access missed its cache entry: one
+   lookup both counts the access and refills the entry. */
 VG_REGPARM(3) void hh_on_read_cached(AccessCache* cache, Addr addr,
                                      UWord szB)
 {
-   hh_on_read(addr, szB);
-   fill_cache(cache, hh_block_containing(addr));
+   Block* bk = hh_block_containing(addr);
+   if (bk != NULL) {
+      count_read(bk, addr, szB);
+      fill_cache(cache, bk);
+   }
 }
 
 VG_REGPARM(3) void hh_on_write_cached(AccessCache* cache, Addr addr,
                                       UWord szB)
 {
-   hh_on_write(addr, szB);
-   fill_cache(cache, hh_block_containing(addr));
+   Block* bk = hh_block_containing(addr);
+   if (bk != NULL) {
+      count_write(bk, addr, szB);
+      fill_cache(cache, bk);
+   }
 }
 
 //------------------------------------------------------------//

@@ -60,14 +60,7 @@ static Word cmp_copy_sites_by_ips(UWord a, UWord b)
 {
    const CopySite* c1 = (const CopySite*)a;
    const CopySite* c2 = (const CopySite*)b;
-   UInt n = c1->n_ips < c2->n_ips ? c1->n_ips : c2->n_ips;
-   for (UInt i = 0; i < n; i++) {
-      if (c1->ips[i] != c2->ips[i])
-         return c1->ips[i] < c2->ips[i] ? -1 : 1;
-   }
-   if (c1->n_ips != c2->n_ips)
-      return c1->n_ips < c2->n_ips ? -1 : 1;
-   return 0;
+   return hh_cmp_frame_lists(c1->ips, c1->n_ips, c2->ips, c2->n_ips);
 }
 
 void hh_copies_init(void)

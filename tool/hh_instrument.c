@@ -162,12 +162,16 @@ static void load_per_superblock_words(InstrState* st)
    st->epoch     = global_word(st, &hh_blocks_epoch)->Iex.RdTmp.tmp;
 }
 
-/* block->field += szB if hit (a guarded store). */
+static IRExpr* field_address(InstrState* st, IRExpr* block, SizeT offset)
+{
+   return bind(st, Ity_I64, IRExpr_Binop(Iop_Add64, block, u64(offset)));
+}
+
+/* block->field += amount if hit (a guarded store). */
 static void add_to_field_if(InstrState* st, IRExpr* block, SizeT offset,
                             IRExpr* amount, IRExpr* hit)
 {
-   IRExpr* field = bind(st, Ity_I64, IRExpr_Binop(Iop_Add64, block,
-                                                  u64(offset)));
+   IRExpr* field = field_address(st, block, offset);
    IRExpr* value = bind(st, Ity_I64,
                         IRExpr_Binop(Iop_Add64, load(st, Ity_I64, field),
                                      amount));
@@ -194,11 +198,6 @@ static AccessCache* new_access_cache(void)
    AccessCache* cache = &chunk[n_used++];
    cache->bk = &no_block;
    return cache;
-}
-
-static IRExpr* field_address(InstrState* st, IRExpr* block, SizeT offset)
-{
-   return bind(st, Ity_I64, IRExpr_Binop(Iop_Add64, block, u64(offset)));
 }
 
 /* The inline update through the access's cache entry; returns the

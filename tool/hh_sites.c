@@ -74,18 +74,24 @@ static VgHashTable* site_by_ecu   = NULL;
 static WordFM*      site_by_ips   = NULL;  // Site* (as key) -> unused
 static XArray*      sites_in_order = NULL; // Site*, creation order
 
+Word hh_cmp_frame_lists(const Addr* ips1, UInt n1, const Addr* ips2,
+                        UInt n2)
+{
+   UInt n = n1 < n2 ? n1 : n2;
+   for (UInt i = 0; i < n; i++) {
+      if (ips1[i] != ips2[i])
+         return ips1[i] < ips2[i] ? -1 : 1;
+   }
+   if (n1 != n2)
+      return n1 < n2 ? -1 : 1;
+   return 0;
+}
+
 static Word cmp_sites_by_ips(UWord a, UWord b)
 {
    const Site* s1 = (const Site*)a;
    const Site* s2 = (const Site*)b;
-   UInt n = s1->n_ips < s2->n_ips ? s1->n_ips : s2->n_ips;
-   for (UInt i = 0; i < n; i++) {
-      if (s1->ips[i] < s2->ips[i]) return -1;
-      if (s1->ips[i] > s2->ips[i]) return 1;
-   }
-   if (s1->n_ips < s2->n_ips) return -1;
-   if (s1->n_ips > s2->n_ips) return 1;
-   return 0;
+   return hh_cmp_frame_lists(s1->ips, s1->n_ips, s2->ips, s2->n_ips);
 }
 
 void hh_sites_init(void)

@@ -210,6 +210,9 @@ Site* hh_site_at(UWord i);   // creation order
    heaphunt's own preload frames and --alloc-fn wrappers removed.  Never
    empty; the array is VG_(malloc)ed. */
 void  hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out);
+/* Orders frame lists (for the site and copy-site tables). */
+Word  hh_cmp_frame_lists(const Addr* ips1, UInt n1, const Addr* ips2,
+                         UInt n2);
 
 /* A consistent picture of every site at one moment, with the blocks
    still live folded in as if they retired now: what a profile shows.
