@@ -13,15 +13,12 @@
 //
 // Uses playwright-core from tests/browser/node_modules (scripts/install-deps.sh)
 // and Debian's /usr/bin/chromium, as the browser tests do.
-import { createRequire } from "node:module";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(join(repo, "tests", "browser", "package.json"));
-const { chromium } = require("playwright-core");
+const { withChromium } = await import(join(repo, "tests", "browser", "chromium.mjs"));
 
 const [profileArg, runsArg = "3"] = process.argv.slice(2);
 if (!profileArg) {
@@ -40,15 +37,8 @@ async function timed(page, fn, arg) {
     }, [fn.toString(), arg]);
 }
 
-const userDataDir = mkdtempSync(join(tmpdir(), "heaphunt-viewer-bench-"));
 const out = { profile, sizeMB: +(statSync(profile).size / 1e6).toFixed(1), runs: [] };
-let context;
-try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 800 },
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+await withChromium("heaphunt-viewer-bench-", { width: 1280, height: 800 }, async (context) => {
     for (let i = 0; i < runs; i++) {
         const page = await context.newPage();
         await page.goto(`file://${repo}/viewer/index.html`);
@@ -96,10 +86,7 @@ try {
         out.runs.push(run);
         await page.close();
     }
-} finally {
-    if (context) await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-}
+});
 const ok = out.runs.filter((r) => r.state === "ready").map((r) => r.firstRenderMs).sort((a, b) => a - b);
 out.medianFirstRenderMs = ok.length ? ok[Math.floor(ok.length / 2)] : null;
 console.log(JSON.stringify(out, null, 1));

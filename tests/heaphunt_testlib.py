@@ -24,12 +24,17 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterable
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+
+# The heaphunt package (python/) provides the fixed client environment.
+sys.path.insert(0, str(REPO_DIR / "python"))
+from heaphunt.runner import fixed_env as _package_fixed_env  # noqa: E402
 TESTS_DIR = REPO_DIR / "tests"
 PROGRAMS_DIR = TESTS_DIR / "programs"
 BUILD_DIR = REPO_DIR / "build" / "tests"
@@ -70,20 +75,11 @@ class TestSetupError(Exception):
 # --------------------------------------------------------------------------
 
 def fixed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The one environment every client run gets, for both tools.
-
-    Built from scratch rather than copied from os.environ so that the
-    numbers of interpreted programs do not depend on the caller's shell.
-    """
-    env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": os.environ.get("HOME", "/root"),
-        "LC_ALL": "C",
-        "LANG": "C",
-        "TZ": "UTC",
-        "PYTHONHASHSEED": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    """The one environment every client run gets, for both tools: the
+    heaphunt package's fixed environment (built from scratch, so that the
+    numbers of interpreted programs do not depend on the caller's shell),
+    with the real HOME."""
+    env = _package_fixed_env({"HOME": os.environ.get("HOME", "/root")})
     if extra:
         env.update(extra)
     return env

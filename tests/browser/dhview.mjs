@@ -12,10 +12,7 @@
 // Uses Debian's /usr/bin/chromium through playwright-core (never a
 // downloaded browser), a fresh profile directory, no network features, and
 // an en-US locale so that numbers have "," thousands separators.
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { withChromium } from "./chromium.mjs";
 
 const [profilePath, screenshotPath, viewerPath = "/usr/libexec/valgrind/dh_view.html"] =
     process.argv.slice(2);
@@ -24,20 +21,7 @@ if (!profilePath || !screenshotPath) {
     process.exit(2);
 }
 
-const userDataDir = mkdtempSync(join(tmpdir(), "heaphunt-chromium-"));
-let context;
-try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: "/usr/bin/chromium",
-        headless: true,
-        locale: "en-US",
-        viewport: { width: 1280, height: 900 },
-        args: [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--lang=en-US",
-        ],
-    });
+await withChromium("heaphunt-chromium-", { width: 1280, height: 900 }, async (context) => {
     const page = context.pages()[0] ?? await context.newPage();
     const pageErrors = [];
     page.on("pageerror", (err) => pageErrors.push(String(err)));
@@ -62,7 +46,4 @@ try {
     result.pageErrors = pageErrors;
     await page.screenshot({ path: screenshotPath, fullPage: false });
     console.log(JSON.stringify(result));
-} finally {
-    if (context) await context.close();
-    rmSync(userDataDir, { recursive: true, force: true });
-}
+});

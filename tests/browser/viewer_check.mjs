@@ -16,10 +16,9 @@
 // fresh profile directory and no network features, as for dhview.mjs.  A
 // tiny HTTP server on 127.0.0.1 serves the viewer and one profile at
 // /profile.json, the way `heaphunt view` does, for the ?file= scenarios.
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from "node:fs";
+import { withChromium } from "./chromium.mjs";
+import { readFileSync, writeFileSync, mkdirSync, existsSync, statSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { join, extname, basename, resolve } from "node:path";
 
 const [planPath, resultsPath] = process.argv.slice(2);
@@ -218,21 +217,9 @@ async function runStep(page, step, obs, name) {
     }
 }
 
-const userDataDir = mkdtempSync(join(tmpdir(), "heaphunt-viewer-chromium-"));
 const results = {};
-let context;
 try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: "/usr/bin/chromium",
-        headless: true,
-        locale: "en-US",
-        viewport: { width: 1280, height: 800 },
-        args: [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--lang=en-US",
-        ],
-    });
+    await withChromium("heaphunt-viewer-chromium-", { width: 1280, height: 800 }, async (context) => {
     for (const sc of plan.scenarios) {
         const page = await context.newPage();
         const pageErrors = [];
@@ -248,9 +235,8 @@ try {
         results[sc.name] = { observations: obs, pageErrors, error };
         await page.close();
     }
+    });
 } finally {
-    if (context) await context.close();
     server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
 }
 writeFileSync(resultsPath, JSON.stringify(results, null, 1));
