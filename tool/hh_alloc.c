@@ -97,7 +97,7 @@ Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
    bk->written_after_read = 0;
    bk->alloc_kind     = alloc_kind;
    if (hh_clo_accesses && req_szB <= hh_clo_histogram_max)
-      bk->histo = VG_(calloc)("hh.alloc.histo", req_szB, sizeof(UShort));
+      bk->histo = hh_histo_new(req_szB);
 
    hh_block_insert(bk);
    hh_site_note_alloc(bk->site, req_szB);
@@ -109,7 +109,7 @@ void hh_untrack_block(Block* bk)
    hh_site_retire_block(bk);
    hh_block_remove(bk);
    if (bk->histo != NULL)
-      VG_(free)(bk->histo);
+      hh_histo_free(bk->histo, bk->req_szB);
    hh_block_free(bk);
 }
 
@@ -197,7 +197,7 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
    /* Tracking offsets across a resize is not meaningful (DHAT drops the
       histogram too, and the numbers must agree). */
    if (bk->histo != NULL) {
-      VG_(free)(bk->histo);
+      hh_histo_free(bk->histo, bk->req_szB);
       bk->histo = NULL;
    }
 

@@ -3,34 +3,36 @@
 /*--------------------------------------------------------------------*/
 
 /* Every live heap block, found by any address inside it.  Blocks never
-   overlap and are never empty (a 0-byte request is stored as 1 byte),
-   so a balanced tree ordered by address answers "which block contains
-   a" with a comparison of an address against a block's extent.
+   overlap and are never empty (a 0-byte request is stored as 1 byte).
 
-   The tree is the core's OSet with the Block stored inside its node,
-   and nodes come from a pool: one allocation per block, with no
-   allocator header and no separate key/value node.  That is what makes
-   heaphunt's memory per live block lower than DHAT's (a Block plus a
-   WordFM node, two allocations).  Blocks are therefore allocated and
-   freed here (hh_block_new / hh_block_free), whether or not they are
-   in the tree at the moment.
+   Two indexes share the work, and a block is in exactly one of them:
+
+   - Small blocks, the ones a program has millions of, are in a granule
+     map: for every 16-byte granule of address space that a small block
+     occupies, the block.  Finding, adding and removing one costs a few
+     array writes, where a balanced tree of millions of nodes costs a
+     cache miss at every level (measured with bench/, smallblocks: the
+     tree's insert, lookup and remove were 40% of a run with
+     --accesses=no).  Blocks from the arena are 16-byte aligned and
+     separated by headers, so no granule ever holds two of them.  The
+     map is two-level: 64 KiB chunks of address space, each with its
+     own array, found by hash.
+   - Every other block (larger ones, custom allocators' blocks, which
+     may share a granule) is in a balanced tree ordered by address,
+     the core's OSet, whose node holds the block's extent and a
+     pointer to it.
+
+   Blocks themselves come from a pool (no allocator header per block),
+   independent of the index, so a block that moves between indexes
+   (a realloc across the small-block size) keeps its address.  Small
+   blocks' histograms come from pools too, one per size.
 
    Most accesses hit the block that was hit last or the one before, so
-   two cached blocks are checked before the tree.  The cache is emptied
-   whenever the tree changes, because a cached pointer may be freed.
-   Generated code keeps its own cache per access (AccessCache); bumping
-   hh_blocks_epoch whenever a block leaves the table invalidates all of
-   them at once.
-
-   Small blocks, the ones a program has millions of, are also indexed by
-   a granule map: for every 16-byte granule of address space that a small
-   block occupies, the block.  A lookup then costs two array reads
-   instead of a walk down a tree of millions of nodes (with a cache miss
-   at every level).  Blocks from the arena are 16-byte aligned and
-   separated by headers, so no granule ever holds two of them; a block
-   that would share a granule (a custom allocator's) simply stays out of
-   the map and is found through the tree.  The map is two-level: 64 KiB
-   chunks of address space, each with its own array, found by hash.
+   two cached blocks are checked before the indexes.  The cache is
+   emptied whenever the table changes, because a cached pointer may be
+   freed.  Generated code keeps its own cache per access (AccessCache);
+   bumping hh_blocks_epoch whenever a block leaves the table
+   invalidates all of them at once.
 
    Alongside, the range [hh_heap_lo, hh_heap_lo + hh_heap_span) grows to
    cover every block ever allocated.  Generated code tests an address
@@ -43,6 +45,7 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_oset.h"
+#include "pub_tool_poolalloc.h"
 
 #include "hh_tool.h"
 
@@ -57,21 +60,29 @@ void hh_blocks_invalidate_caches(void)
    hh_blocks_epoch++;
 }
 
-/* Nodes per pool chunk: about 100 KB at a time. */
-#define HH_BLOCK_POOL_NODES 1024
+/* Elements per pool chunk: about 100 KB at a time. */
+#define HH_POOL_ELEMENTS 1024
 
-static OSet*   live_blocks = NULL;   // of Block, keyed by payload
+/* A tree node: the extent of a block outside the granule map. */
+typedef struct {
+   Addr   lo;
+   Addr   end;   // one past the last byte
+   Block* bk;
+} TreeEntry;
+
+static PoolAlloc* block_pool = NULL;
+static OSet*   tree = NULL;           // of TreeEntry, keyed by lo
 static UWord   n_live_blocks = 0;
 static Block*  recent0 = NULL;       // the two most recently found blocks
 static Block*  recent1 = NULL;
 
-/* An address against a block: equal when inside it. */
-static Word cmp_addr_with_block(const void* key, const void* elem)
+/* An address against a tree entry: equal when inside it. */
+static Word cmp_addr_with_entry(const void* key, const void* elem)
 {
-   Addr         a  = *(const Addr*)key;
-   const Block* bk = (const Block*)elem;
-   if (a < bk->payload) return -1;
-   if (a >= bk->payload + bk->req_szB) return 1;
+   Addr             a = *(const Addr*)key;
+   const TreeEntry* e = (const TreeEntry*)elem;
+   if (a < e->lo)  return -1;
+   if (a >= e->end) return 1;
    return 0;
 }
 
@@ -135,13 +146,16 @@ static Bool set_granules(Block* bk, Block* value, Bool check)
    return True;
 }
 
-static void map_granules(Block* bk)
+/* Puts bk in the granule map if it belongs there; says whether it did. */
+static Bool map_granules(Block* bk)
 {
    bk->in_granule_map = False;
    if (bk->req_szB > HH_GRANULE_MAP_MAX_SZB
+       || bk->alloc_kind == HH_ALLOC_CUSTOM
        || (bk->payload & ((1 << HH_GRANULE_SHIFT) - 1)) != 0)
-      return;
+      return False;
    bk->in_granule_map = set_granules(bk, bk, True);
+   return bk->in_granule_map;
 }
 
 static void unmap_granules(Block* bk)
@@ -165,23 +179,71 @@ static inline Block* granule_lookup(Addr a)
 void hh_blocks_init(void)
 {
    granule_chunks = VG_(HT_construct)("hh.blocks.granule_chunks");
-   live_blocks = VG_(OSetGen_Create_With_Pool)(offsetof(Block, payload),
-                                               cmp_addr_with_block,
-                                               VG_(malloc), "hh.blocks",
-                                               VG_(free),
-                                               HH_BLOCK_POOL_NODES,
-                                               sizeof(Block));
+   block_pool = VG_(newPA)(sizeof(Block), HH_POOL_ELEMENTS, VG_(malloc),
+                           "hh.blocks", VG_(free));
+   tree = VG_(OSetGen_Create_With_Pool)(offsetof(TreeEntry, lo),
+                                        cmp_addr_with_entry,
+                                        VG_(malloc), "hh.blocks.tree",
+                                        VG_(free), HH_POOL_ELEMENTS,
+                                        sizeof(TreeEntry));
 }
 
 Block* hh_block_new(void)
 {
-   return VG_(OSetGen_AllocNode)(live_blocks, sizeof(Block));
+   return VG_(allocEltPA)(block_pool);
 }
 
 void hh_block_free(Block* bk)
 {
-   VG_(OSetGen_FreeNode)(live_blocks, bk);
+   VG_(freeEltPA)(block_pool, bk);
 }
+
+//------------------------------------------------------------//
+//--- Histograms of small blocks                           ---//
+//------------------------------------------------------------//
+
+/* Histograms of blocks up to this size come from one pool per 16-byte
+   size class: no allocator header, and no free-list walk in the core's
+   allocator, which a million small blocks freed in random order make
+   expensive (measured with bench/, smallblocks). */
+#define HH_HISTO_POOL_MAX_SZB 128
+#define HH_HISTO_CLASS_SHIFT  4
+
+static PoolAlloc* histo_pools[HH_HISTO_POOL_MAX_SZB >> HH_HISTO_CLASS_SHIFT];
+
+static PoolAlloc* histo_pool_for(SizeT szB)
+{
+   UWord cls = (szB - 1) >> HH_HISTO_CLASS_SHIFT;
+   if (histo_pools[cls] == NULL) {
+      UWord elemSzB = ((cls + 1) << HH_HISTO_CLASS_SHIFT) * sizeof(UShort);
+      histo_pools[cls] = VG_(newPA)(elemSzB, HH_POOL_ELEMENTS, VG_(malloc),
+                                    "hh.blocks.histo", VG_(free));
+   }
+   return histo_pools[cls];
+}
+
+UShort* hh_histo_new(SizeT szB)
+{
+   tl_assert(szB > 0);
+   if (szB > HH_HISTO_POOL_MAX_SZB)
+      return VG_(calloc)("hh.blocks.histo", szB, sizeof(UShort));
+   UShort* h = VG_(allocEltPA)(histo_pool_for(szB));
+   VG_(memset)(h, 0, szB * sizeof(UShort));
+   return h;
+}
+
+void hh_histo_free(UShort* histo, SizeT szB)
+{
+   tl_assert(szB > 0);
+   if (szB > HH_HISTO_POOL_MAX_SZB)
+      VG_(free)(histo);
+   else
+      VG_(freeEltPA)(histo_pool_for(szB), histo);
+}
+
+//------------------------------------------------------------//
+//--- The table                                            ---//
+//------------------------------------------------------------//
 
 static void widen_heap_range(Addr start, SizeT szB)
 {
@@ -197,8 +259,13 @@ static void widen_heap_range(Addr start, SizeT szB)
 void hh_block_insert(Block* bk)
 {
    tl_assert(bk->req_szB > 0);
-   VG_(OSetGen_Insert)(live_blocks, bk);   // asserts on an overlap
-   map_granules(bk);
+   if (!map_granules(bk)) {
+      TreeEntry* e = VG_(OSetGen_AllocNode)(tree, sizeof(TreeEntry));
+      e->lo  = bk->payload;
+      e->end = bk->payload + bk->req_szB;
+      e->bk  = bk;
+      VG_(OSetGen_Insert)(tree, e);   // asserts on an overlap
+   }
    n_live_blocks++;
    widen_heap_range(bk->payload, bk->req_szB);
    recent0 = recent1 = NULL;
@@ -206,9 +273,13 @@ void hh_block_insert(Block* bk)
 
 void hh_block_remove(Block* bk)
 {
-   Block* removed = VG_(OSetGen_Remove)(live_blocks, &bk->payload);
-   tl_assert(removed == bk);
-   unmap_granules(bk);
+   if (bk->in_granule_map) {
+      unmap_granules(bk);
+   } else {
+      TreeEntry* e = VG_(OSetGen_Remove)(tree, &bk->payload);
+      tl_assert(e != NULL && e->bk == bk);
+      VG_(OSetGen_FreeNode)(tree, e);
+   }
    tl_assert(n_live_blocks > 0);
    n_live_blocks--;
    recent0 = recent1 = NULL;
@@ -232,22 +303,40 @@ Block* hh_block_containing(Addr a)
    }
 
    Block* found = granule_lookup(a);
-   if (found == NULL || !contains(found, a))
-      found = VG_(OSetGen_Lookup)(live_blocks, &a);
-   if (found == NULL)
-      return NULL;
+   if (!contains(found, a)) {   // not in the map (or past a block's end)
+      TreeEntry* e = VG_(OSetGen_Lookup)(tree, &a);
+      if (e == NULL)
+         return NULL;
+      found = e->bk;
+   }
    tl_assert(contains(found, a));
    recent1 = recent0;
    recent0 = found;
    return found;
 }
 
+/* The blocks of the granule map: each once, at its first granule. */
+static void for_each_mapped_block(void (*fn)(Block*, void*), void* opaque)
+{
+   GranuleChunk* c;
+   VG_(HT_ResetIter)(granule_chunks);
+   while ((c = VG_(HT_Next)(granule_chunks)) != NULL) {
+      Addr base = c->chunk << HH_CHUNK_SHIFT;
+      for (UWord i = 0; i < HH_GRANULES_PER_CHUNK; i++) {
+         Block* bk = c->granule[i];
+         if (bk != NULL && bk->payload == base + (i << HH_GRANULE_SHIFT))
+            fn(bk, opaque);
+      }
+   }
+}
+
 void hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque)
 {
-   Block* bk;
-   VG_(OSetGen_ResetIter)(live_blocks);
-   while ((bk = VG_(OSetGen_Next)(live_blocks)) != NULL)
-      fn(bk, opaque);
+   TreeEntry* e;
+   VG_(OSetGen_ResetIter)(tree);
+   while ((e = VG_(OSetGen_Next)(tree)) != NULL)
+      fn(e->bk, opaque);
+   for_each_mapped_block(fn, opaque);
 }
 
 UWord hh_blocks_live_count(void)

@@ -62,7 +62,7 @@ static Bool give_block_a_histogram(Addr address)
                 "ignored\n", bk->req_szB, limit);
       return False;
    }
-   bk->histo = VG_(calloc)("hh.clreq.histo", bk->req_szB, sizeof(UShort));
+   bk->histo = hh_histo_new(bk->req_szB);
    hh_blocks_invalidate_caches();   // histogram blocks take the helper
    return True;
 }

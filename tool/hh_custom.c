@@ -189,7 +189,7 @@ static void resize_custom_block(ThreadId tid, Addr addr, SizeT new_szB)
    SizeT old_szB = bk->req_szB;
    hh_block_remove(bk);
    if (bk->histo != NULL) {
-      VG_(free)(bk->histo);
+      hh_histo_free(bk->histo, bk->req_szB);
       bk->histo = NULL;
    }
    bk->req_szB = new_szB;

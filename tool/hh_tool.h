@@ -242,7 +242,12 @@ void   hh_block_free(Block* bk);
 void   hh_block_insert(Block* bk);
 void   hh_block_remove(Block* bk);
 Block* hh_block_containing(Addr a);
-/* Every live block, in address order; fn must not change the table. */
+/* Per-offset histograms (Block.histo) of szB bytes: zeroed; freed with
+   the size they were allocated with. */
+UShort* hh_histo_new(SizeT szB);
+void    hh_histo_free(UShort* histo, SizeT szB);
+/* Every live block, in no particular order; fn must not change the
+   table. */
 void   hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque);
 UWord  hh_blocks_live_count(void);
 
