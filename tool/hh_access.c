@@ -71,16 +71,11 @@ VG_REGPARM(2) void hh_on_write(Addr addr, UWord szB)
       count_write(bk, addr, szB);
 }
 
-/* Points an access's cache entry at bk if generated code can update
-   that block inline (it has no histogram). */
+/* Points an access's cache entry at bk.  Generated code counts later
+   hits inline only if bk->inline_szB allows it (no histogram). */
 static inline void fill_cache(AccessCache* cache, Block* bk)
 {
-   if (bk->histo == NULL) {
-      cache->lo    = bk->payload;
-      cache->len   = bk->req_szB;
-      cache->bk    = bk;
-      cache->epoch = hh_blocks_epoch;
-   }
+   cache->bk = bk;
 }
 
 /* Called by generated code when an access missed its cache entry: one

@@ -201,7 +201,6 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       bk->histo = NULL;
    }
 
-   hh_blocks_invalidate_caches();   // the block moves or shrinks
    SizeT old_szB = bk->req_szB;
    void* p_new = p_old;
    if (new_szB > old_szB) {

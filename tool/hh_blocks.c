@@ -30,9 +30,9 @@
    Most accesses hit the block that was hit last or the one before, so
    two cached blocks are checked before the indexes.  The cache is
    emptied whenever the table changes, because a cached pointer may be
-   freed.  Generated code keeps its own cache per access (AccessCache);
-   bumping hh_blocks_epoch whenever a block leaves the table
-   invalidates all of them at once.
+   freed.  Generated code keeps its own cache per access (AccessCache),
+   which needs no invalidation: a block leaving the table sets its
+   inline_szB to 0.
 
    Alongside, the range [hh_heap_lo, hh_heap_lo + hh_heap_span) grows to
    cover every block ever allocated.  Generated code tests an address
@@ -51,14 +51,6 @@
 
 Addr  hh_heap_lo   = ~(Addr)0;   // empty range: nothing passes the filter
 UWord hh_heap_span = 0;
-
-/* Starts at 1 so that a zeroed cache entry is invalid. */
-ULong hh_blocks_epoch = 1;
-
-void hh_blocks_invalidate_caches(void)
-{
-   hh_blocks_epoch++;
-}
 
 /* Elements per pool chunk: about 100 KB at a time. */
 #define HH_POOL_ELEMENTS 1024
@@ -190,11 +182,14 @@ void hh_blocks_init(void)
 
 Block* hh_block_new(void)
 {
-   return VG_(allocEltPA)(block_pool);
+   Block* bk = VG_(allocEltPA)(block_pool);
+   bk->inline_szB = 0;
+   return bk;
 }
 
 void hh_block_free(Block* bk)
 {
+   tl_assert(bk->inline_szB == 0);   // out of the table
    VG_(freeEltPA)(block_pool, bk);
 }
 
@@ -269,6 +264,13 @@ void hh_block_insert(Block* bk)
    n_live_blocks++;
    widen_heap_range(bk->payload, bk->req_szB);
    recent0 = recent1 = NULL;
+   bk->inline_szB = bk->histo == NULL ? bk->req_szB : 0;
+}
+
+void hh_block_histogram_added(Block* bk)
+{
+   tl_assert(bk->histo != NULL);
+   bk->inline_szB = 0;   // histogram blocks take the helper
 }
 
 void hh_block_remove(Block* bk)
@@ -283,7 +285,7 @@ void hh_block_remove(Block* bk)
    tl_assert(n_live_blocks > 0);
    n_live_blocks--;
    recent0 = recent1 = NULL;
-   hh_blocks_invalidate_caches();
+   bk->inline_szB = 0;
 }
 
 static inline Bool contains(const Block* bk, Addr a)

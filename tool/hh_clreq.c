@@ -63,7 +63,7 @@ static Bool give_block_a_histogram(Addr address)
       return False;
    }
    bk->histo = hh_histo_new(bk->req_szB);
-   hh_blocks_invalidate_caches();   // histogram blocks take the helper
+   hh_block_histogram_added(bk);
    return True;
 }
 

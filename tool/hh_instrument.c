@@ -20,23 +20,24 @@
          red zone) at run time, so nothing DHAT counts is skipped.
 
       b. A per-access cache, inline.  Each instrumented access has its
-         own AccessCache entry: the block it hit last, if that block has
-         no histogram, and the block-table epoch when it was filled.
-         While the entry is valid and the address falls in its block,
-         generated code adds the access to the block's counters and
-         stamps its last-access time with guarded stores: a loop over
-         large arrays never calls out, however many arrays it touches.
-         The updates are the ones hh_on_read / hh_on_write make.
+         own AccessCache entry: the block it hit last.  While the
+         address falls in [bk->payload, bk->payload + bk->inline_szB)
+         (inline_szB is 0 for a block with a histogram or out of the
+         table), generated code adds the access to the block's counters
+         and stamps its last-access time with guarded stores: a loop
+         over large arrays never calls out, however many arrays it
+         touches, and frees elsewhere do not disturb it.  The updates
+         are the ones hh_on_read / hh_on_write make.
 
       c. The heap range.  Otherwise the helper is called only if the
          address lies in [hh_heap_lo, hh_heap_lo + hh_heap_span), the
          range holding every block ever allocated; static data and
          other stack addresses fail this test in two instructions.
 
-      The heap range, the clock and the block-table epoch change only
-      in client requests and at superblock exits, so they are loaded
-      once per superblock, at its first memory event.  A cache entry
-      can change at any helper call, so it is reloaded for every event.
+      The heap range and the clock change only in client requests and
+      at superblock exits, so they are loaded once per superblock, at
+      its first memory event.  A cache entry can change at any helper
+      call, so it is reloaded for every event.
       Entries live as long as the tool: a few words per instrumented
       instruction. */
 
@@ -65,7 +66,6 @@ typedef struct {
    IRTemp heap_lo;       // IRTemp_INVALID until first loaded
    IRTemp heap_span;
    IRTemp clock;
-   IRTemp epoch;
    /* For each input temporary: is it SP + sp_delta[t]? */
    Bool*  is_sp_based;
    Long*  sp_delta;
@@ -159,7 +159,6 @@ static void load_per_superblock_words(InstrState* st)
    st->heap_lo   = global_word(st, &hh_heap_lo)->Iex.RdTmp.tmp;
    st->heap_span = global_word(st, &hh_heap_span)->Iex.RdTmp.tmp;
    st->clock     = global_word(st, &hh_clock_instrs)->Iex.RdTmp.tmp;
-   st->epoch     = global_word(st, &hh_blocks_epoch)->Iex.RdTmp.tmp;
 }
 
 static IRExpr* field_address(InstrState* st, IRExpr* block, SizeT offset)
@@ -205,18 +204,13 @@ static AccessCache* new_access_cache(void)
 static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
                                  Bool is_write, Int szB, IRExpr* addr)
 {
-   IRExpr* lo      = global_word(st, &cache->lo);
-   IRExpr* len     = global_word(st, &cache->len);
-   IRExpr* bk      = global_word(st, &cache->bk);
-   IRExpr* epoch   = global_word(st, &cache->epoch);
-   IRExpr* offset  = bind(st, Ity_I64, IRExpr_Binop(Iop_Sub64, addr, lo));
-   IRExpr* inside  = bind(st, Ity_I1,
-                          IRExpr_Binop(Iop_CmpLT64U, offset, len));
-   IRExpr* current = bind(st, Ity_I1,
-                          IRExpr_Binop(Iop_CmpEQ64, epoch,
-                                       IRExpr_RdTmp(st->epoch)));
-   IRExpr* hit     = bind(st, Ity_I1, IRExpr_Binop(Iop_And1, inside,
-                                                   current));
+   IRExpr* bk     = global_word(st, &cache->bk);
+   IRExpr* lo     = load(st, Ity_I64,
+                         field_address(st, bk, offsetof(Block, payload)));
+   IRExpr* len    = load(st, Ity_I64,
+                         field_address(st, bk, offsetof(Block, inline_szB)));
+   IRExpr* offset = bind(st, Ity_I64, IRExpr_Binop(Iop_Sub64, addr, lo));
+   IRExpr* hit    = bind(st, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, offset, len));
    if (is_write) {
       IRExpr* reads = load(st, Ity_I64,
                            field_address(st, bk, offsetof(Block,
@@ -342,7 +336,6 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    st.heap_lo     = IRTemp_INVALID;
    st.heap_span   = IRTemp_INVALID;
    st.clock       = IRTemp_INVALID;
-   st.epoch       = IRTemp_INVALID;
    st.n_temps     = sbIn->tyenv->types_used;
    st.is_sp_based = VG_(calloc)("hh.instr.sp", st.n_temps + 1, sizeof(Bool));
    st.sp_delta    = VG_(calloc)("hh.instr.spd", st.n_temps + 1, sizeof(Long));

@@ -91,6 +91,11 @@ typedef struct _Site Site;
 typedef struct _Block {
    Addr    payload;
    SizeT   req_szB;        // never 0: a 0-byte request is 1 byte
+   /* req_szB while generated code may count accesses to this block
+      inline: the block is in the table and has no histogram; else 0
+      (see AccessCache).  Never the first field: a freed Block's first
+      word holds the pool's free-list link. */
+   UWord   inline_szB;
    Site*   site;
    ULong   t_alloc_instrs;
    /* Updated on every access by hh_on_read / hh_on_write. */
@@ -105,22 +110,19 @@ typedef struct _Block {
    UChar   in_granule_map; // indexed by hh_blocks.c's granule map
 } Block;
 
-/* Each instrumented load or store has its own one-entry cache of the
-   block it hit last (if that block has no histogram): generated code
-   updates the block's counters inline while the access keeps hitting
-   it (hh_instrument.c).  An entry is valid only while its epoch equals
-   hh_blocks_epoch, which changes whenever any block dies, moves,
-   shrinks or gains a histogram, so an entry never points at a dead
-   block; a new block invalidates nothing. */
+/* Each instrumented load or store has its own one-entry cache: the
+   block it hit last.  Generated code updates that block's counters
+   inline while the access keeps hitting it, that is while
+   addr - bk->payload < bk->inline_szB (hh_instrument.c).  Nothing is
+   ever invalidated: a block that dies, moves, shrinks or gains a
+   histogram sets its inline_szB to 0 or its new size, and Blocks come
+   from a pool that never gives memory back, so a stale entry still
+   points at a readable Block.  If that Block is reused for a new
+   block, a hit means the address is inside the new block, which is
+   then the right one to count. */
 typedef struct {
-   Addr   lo;
-   UWord  len;
    Block* bk;
-   ULong  epoch;
 } AccessCache;
-
-extern ULong hh_blocks_epoch;
-void hh_blocks_invalidate_caches(void);
 
 /* Block.alloc_kind: the deallocation must come from the same family. */
 #define HH_ALLOC_MALLOC  0   // malloc, calloc, realloc, memalign, ...
@@ -241,6 +243,8 @@ Block* hh_block_new(void);
 void   hh_block_free(Block* bk);
 void   hh_block_insert(Block* bk);
 void   hh_block_remove(Block* bk);
+/* bk (in the table) has just been given a histogram. */
+void   hh_block_histogram_added(Block* bk);
 Block* hh_block_containing(Addr a);
 /* Per-offset histograms (Block.histo) of szB bytes: zeroed; freed with
    the size they were allocated with. */
