@@ -468,6 +468,19 @@ def test_custom_allocator_client_requests_counted_exactly(tmp_path):
     assert len(run.profile["pps"]) == len(expected_sites)
 
 
+def test_custom_block_in_static_data_counts_constant_address_accesses(tmp_path):
+    # custom_static.c: code translated before the block existed must count
+    # its accesses once the block is there (and not after it has gone).
+    run = run_hh([str(build("custom_static"))], tmp_path)
+    assert run.returncode == 0, run.describe()
+    assert_numbers("totals (custom_static.c)", {"tb": 64, "tbk": 1, "gb": 64, "gbk": 1,
+                                                "eb": 0, "ebk": 0, "rb": 24, "wb": 24},
+                   lib.json_totals(run))
+    site = site_by_function(run.profile, "carve_static")
+    assert_numbers("site carve_static", {"rb": 24, "wb": 24},
+                   {k: site[k] for k in ("rb", "wb")})
+
+
 @pytest.mark.parametrize("options", [[], ["--soname-synonyms=somalloc=NONE"]])
 def test_executable_with_its_own_malloc_is_profiled(tmp_path, options):
     # Measured: the same 300 bytes in 2 blocks with and without

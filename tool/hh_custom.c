@@ -137,6 +137,7 @@ static void start_custom_block(ThreadId tid, const HChar* request,
          return;
       }
    }
+   hh_instrument_note_custom_block(addr, szB);
    Block* bk = hh_track_new_block(tid, addr, szB, HH_ALLOC_CUSTOM);
    if (pool != 0)
       VG_(addToFM)(pool_of_block, (UWord)bk, pool);

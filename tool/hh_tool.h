@@ -81,6 +81,11 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
                     const VexGuestExtents* vge,
                     const VexArchInfo* archinfo_host,
                     IRType gWordTy, IRType hWordTy);
+/* A custom allocator's block is starting at [a, a + szB): if it is in
+   static data, accesses to constant addresses must be instrumented from
+   now on.  Call from a client request only (it may discard
+   translations). */
+void  hh_instrument_note_custom_block(Addr a, SizeT szB);
 
 //------------------------------------------------------------//
 //--- Blocks and sites (hh_blocks.c, hh_sites.c)           ---//
