@@ -78,26 +78,36 @@ static inline void fill_cache(AccessCache* cache, Block* bk)
    cache->bk = bk;
 }
 
-/* Called by generated code when an access missed its cache entry: one
-   lookup both counts the access and refills the entry. */
+/* The block of an access through its cache entry: the entry's own if
+   the address is inside it (the test generated code makes inline),
+   else the one a lookup finds, which then refills the entry. */
+static inline Block* cached_block(AccessCache* cache, Addr addr)
+{
+   Block* bk = cache->bk;
+   if (LIKELY(addr - bk->payload < bk->inline_szB))
+      return bk;
+   bk = hh_block_containing(addr);
+   if (bk != NULL)
+      fill_cache(cache, bk);
+   return bk;
+}
+
+/* Called by generated code for a heap-range access that its inline
+   cache test missed, or that has no inline test (see hh_instrument.c). */
 VG_REGPARM(3) void hh_on_read_cached(AccessCache* cache, Addr addr,
                                      UWord szB)
 {
-   Block* bk = hh_block_containing(addr);
-   if (bk != NULL) {
+   Block* bk = cached_block(cache, addr);
+   if (bk != NULL)
       count_read(bk, addr, szB);
-      fill_cache(cache, bk);
-   }
 }
 
 VG_REGPARM(3) void hh_on_write_cached(AccessCache* cache, Addr addr,
                                       UWord szB)
 {
-   Block* bk = hh_block_containing(addr);
-   if (bk != NULL) {
+   Block* bk = cached_block(cache, addr);
+   if (bk != NULL)
       count_write(bk, addr, szB);
-      fill_cache(cache, bk);
-   }
 }
 
 //------------------------------------------------------------//

@@ -25,15 +25,21 @@
          data; the first one that does turns this half of the filter off
          and discards every translation made with it.
 
-      b. A per-access cache, inline.  Each instrumented access has its
-         own AccessCache entry: the block it hit last.  While the
-         address falls in [bk->payload, bk->payload + bk->inline_szB)
-         (inline_szB is 0 for a block with a histogram or out of the
-         table), generated code adds the access to the block's counters
-         and stamps its last-access time with guarded stores: a loop
-         over large arrays never calls out, however many arrays it
-         touches, and frees elsewhere do not disturb it.  The updates
-         are the ones hh_on_read / hh_on_write make.
+      b. A per-access cache, inline, in loops.  Each instrumented
+         access has its own AccessCache entry: the block it hit last.
+         While the address falls in [bk->payload, bk->payload +
+         bk->inline_szB) (inline_szB is 0 for a block with a histogram
+         or out of the table), generated code adds the access to the
+         block's counters and stamps its last-access time with guarded
+         stores: a loop over large arrays never calls out, however many
+         arrays it touches, and frees elsewhere do not disturb it.  The
+         updates are the ones hh_on_read / hh_on_write make.
+         That code is large (a dozen IR statements per access), and
+         translating it costs more than it saves in code that runs only
+         a few times: a compiler spends most of its time under Valgrind
+         translating.  So only a superblock that jumps back to its own
+         start (a loop body, where array sweeps live) gets it; in other
+         superblocks the helper makes the same cache test in C.
 
       c. The heap range.  Otherwise the helper is called only if the
          address lies in [hh_heap_lo, hh_heap_lo + hh_heap_span), the
@@ -76,6 +82,7 @@ typedef struct {
    IRTemp heap_lo;       // IRTemp_INVALID until first loaded
    IRTemp heap_span;
    IRTemp clock;
+   Bool   inline_updates;   // this superblock is a loop: see below
    /* For each input temporary: is it SP + sp_delta[t]? */
    Bool*  is_sp_based;
    Long*  sp_delta;
@@ -284,7 +291,6 @@ static void add_mem_event(InstrState* st, Bool is_write, Int szB,
 
    load_per_superblock_words(st);
    AccessCache* cache = new_access_cache();
-   IRExpr* cache_hit = add_cached_update(st, cache, is_write, szB, addr);
 
    IRExpr* offset = bind(st, Ity_I64,
                          IRExpr_Binop(Iop_Sub64, addr,
@@ -292,9 +298,13 @@ static void add_mem_event(InstrState* st, Bool is_write, Int szB,
    IRExpr* in_heap = bind(st, Ity_I1,
                           IRExpr_Binop(Iop_CmpLT64U, offset,
                                        IRExpr_RdTmp(st->heap_span)));
-   IRExpr* missed = bind(st, Ity_I1, IRExpr_Unop(Iop_Not1, cache_hit));
-   IRExpr* needs_helper = bind(st, Ity_I1,
-                               IRExpr_Binop(Iop_And1, in_heap, missed));
+   IRExpr* needs_helper = in_heap;
+   if (st->inline_updates) {
+      IRExpr* cache_hit = add_cached_update(st, cache, is_write, szB, addr);
+      IRExpr* missed = bind(st, Ity_I1, IRExpr_Unop(Iop_Not1, cache_hit));
+      needs_helper = bind(st, Ity_I1, IRExpr_Binop(Iop_And1, in_heap,
+                                                    missed));
+   }
 
    const HChar* name = is_write ? "hh_on_write_cached" : "hh_on_read_cached";
    void*        fn   = is_write ? (void*)hh_on_write_cached
@@ -361,6 +371,24 @@ static void add_events_for(InstrState* st, IRTypeEnv* tyenv, IRStmt* stmt)
    }
 }
 
+/* True if the superblock may jump back to its own first instruction. */
+static Bool loops_to_itself(const IRSB* sb, const VexGuestExtents* vge)
+{
+   Addr start = vge->base[0];
+   if (sb->next->tag == Iex_Const
+       && sb->next->Iex.Const.con->tag == Ico_U64
+       && sb->next->Iex.Const.con->Ico.U64 == start)
+      return True;
+   for (Int i = 0; i < sb->stmts_used; i++) {
+      const IRStmt* stmt = sb->stmts[i];
+      if (stmt->tag == Ist_Exit
+          && stmt->Ist.Exit.dst->tag == Ico_U64
+          && stmt->Ist.Exit.dst->Ico.U64 == start)
+         return True;
+   }
+   return False;
+}
+
 IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
                     const VexGuestLayout* layout,
                     const VexGuestExtents* vge,
@@ -375,6 +403,7 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    st.heap_lo     = IRTemp_INVALID;
    st.heap_span   = IRTemp_INVALID;
    st.clock       = IRTemp_INVALID;
+   st.inline_updates = loops_to_itself(sbIn, vge);
    st.n_temps     = sbIn->tyenv->types_used;
    st.is_sp_based = VG_(calloc)("hh.instr.sp", st.n_temps + 1, sizeof(Bool));
    st.sp_delta    = VG_(calloc)("hh.instr.spd", st.n_temps + 1, sizeof(Long));
