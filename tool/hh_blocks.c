@@ -125,19 +125,33 @@ static inline Block** granule_slot(GranuleChunk* c, Addr a)
 
 /* Sets the slots of bk's granules to value (bk is 16-byte aligned, so
    its granules start at payload); with check, first makes sure they
-   are all empty, and returns False if not. */
+   are all empty, and returns False if not.  Works a chunk at a time: a
+   block spans at most a few chunks, and finding one costs a hash
+   lookup. */
 static Bool set_granules(Block* bk, Block* value, Bool check)
 {
    Addr first = bk->payload;
    Addr last  = bk->payload + bk->req_szB - 1;
-   if (check) {
-      for (Addr g = first; g <= last; g += 1 << HH_GRANULE_SHIFT) {
-         if (*granule_slot(chunk_for(g, True), g) != NULL)
-            return False;
+   for (Int pass = check ? 0 : 1; pass < 2; pass++) {
+      Addr g = first;
+      while (g <= last) {
+         GranuleChunk* c    = chunk_for(g, True);
+         Addr          stop = g | ((1UL << HH_CHUNK_SHIFT) - 1);
+         if (stop > last)
+            stop = last;
+         Block** slot = granule_slot(c, g);
+         Block** end  = granule_slot(c, stop) + 1;
+         for (; slot < end; slot++) {
+            if (pass == 1)
+               *slot = value;
+            else if (*slot != NULL)
+               return False;
+         }
+         if (stop == last)
+            break;
+         g = stop + 1;
       }
    }
-   for (Addr g = first; g <= last; g += 1 << HH_GRANULE_SHIFT)
-      *granule_slot(chunk_for(g, True), g) = value;
    return True;
 }
 
