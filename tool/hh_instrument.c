@@ -212,15 +212,15 @@ static IRExpr* field_address(InstrState* st, IRExpr* block, SizeT offset)
    return bind(st, Ity_I64, IRExpr_Binop(Iop_Add64, block, u64(offset)));
 }
 
-/* block->field += amount if hit (a guarded store). */
-static void add_to_field_if(InstrState* st, IRExpr* block, SizeT offset,
-                            IRExpr* amount, IRExpr* hit)
+/* block->field += amount */
+static void add_to_field(InstrState* st, IRExpr* block, SizeT offset,
+                         IRExpr* amount)
 {
    IRExpr* field = field_address(st, block, offset);
    IRExpr* value = bind(st, Ity_I64,
                         IRExpr_Binop(Iop_Add64, load(st, Ity_I64, field),
                                      amount));
-   addStmtToIRSB(st->sbOut, IRStmt_StoreG(HH_ENDIAN, field, value, hit));
+   addStmtToIRSB(st->sbOut, IRStmt_Store(HH_ENDIAN, field, value));
 }
 
 /* Where a new cache entry points until first filled: any field of it
@@ -245,6 +245,10 @@ static AccessCache* new_access_cache(void)
    return cache;
 }
 
+/* Takes the counter updates of a missed access: a conditional move to
+   it costs less than guarding every store with a branch.  Never read. */
+static Block miss_sink;
+
 /* The inline update through the access's cache entry; returns the
    "hit" condition. */
 static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
@@ -257,27 +261,31 @@ static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
                          field_address(st, bk, offsetof(Block, inline_szB)));
    IRExpr* offset = bind(st, Ity_I64, IRExpr_Binop(Iop_Sub64, addr, lo));
    IRExpr* hit    = bind(st, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, offset, len));
+   IRExpr* target = bind(st, Ity_I64,
+                         IRExpr_ITE(hit, bk,
+                                    mkIRExpr_HWord((HWord)&miss_sink)));
    if (is_write) {
+      /* written_after_read = 1 if the block has been read (a guarded
+         store, since the flag is never cleared). */
       IRExpr* reads = load(st, Ity_I64,
-                           field_address(st, bk, offsetof(Block,
-                                                          reads_bytes)));
+                           field_address(st, target, offsetof(Block,
+                                                              reads_bytes)));
       IRExpr* was_read = bind(st, Ity_I1,
                               IRExpr_Binop(Iop_CmpNE64, reads, u64(0)));
-      IRExpr* mark = bind(st, Ity_I1, IRExpr_Binop(Iop_And1, hit, was_read));
       addStmtToIRSB(st->sbOut,
          IRStmt_StoreG(HH_ENDIAN,
-                       field_address(st, bk, offsetof(Block,
-                                                      written_after_read)),
-                       IRExpr_Const(IRConst_U32(1)), mark));
-      add_to_field_if(st, bk, offsetof(Block, writes_bytes), u64(szB), hit);
+                       field_address(st, target,
+                                     offsetof(Block, written_after_read)),
+                       IRExpr_Const(IRConst_U32(1)), was_read));
+      add_to_field(st, target, offsetof(Block, writes_bytes), u64(szB));
    } else {
-      add_to_field_if(st, bk, offsetof(Block, reads_bytes), u64(szB), hit);
+      add_to_field(st, target, offsetof(Block, reads_bytes), u64(szB));
    }
    addStmtToIRSB(st->sbOut,
-      IRStmt_StoreG(HH_ENDIAN,
-                    field_address(st, bk, offsetof(Block,
-                                                   t_last_access_instrs)),
-                    IRExpr_RdTmp(st->clock), hit));
+      IRStmt_Store(HH_ENDIAN,
+                   field_address(st, target,
+                                 offsetof(Block, t_last_access_instrs)),
+                   IRExpr_RdTmp(st->clock)));
    return hit;
 }
 
@@ -292,19 +300,19 @@ static void add_mem_event(InstrState* st, Bool is_write, Int szB,
    load_per_superblock_words(st);
    AccessCache* cache = new_access_cache();
 
+   /* The helper is needed if the address is in the heap range (and,
+      with an inline update, missed it: a hit moves the offset out of
+      range, one conditional move instead of two flag operations). */
    IRExpr* offset = bind(st, Ity_I64,
                          IRExpr_Binop(Iop_Sub64, addr,
                                       IRExpr_RdTmp(st->heap_lo)));
-   IRExpr* in_heap = bind(st, Ity_I1,
-                          IRExpr_Binop(Iop_CmpLT64U, offset,
-                                       IRExpr_RdTmp(st->heap_span)));
-   IRExpr* needs_helper = in_heap;
    if (st->inline_updates) {
-      IRExpr* cache_hit = add_cached_update(st, cache, is_write, szB, addr);
-      IRExpr* missed = bind(st, Ity_I1, IRExpr_Unop(Iop_Not1, cache_hit));
-      needs_helper = bind(st, Ity_I1, IRExpr_Binop(Iop_And1, in_heap,
-                                                    missed));
+      IRExpr* hit = add_cached_update(st, cache, is_write, szB, addr);
+      offset = bind(st, Ity_I64, IRExpr_ITE(hit, u64(~0ULL), offset));
    }
+   IRExpr* needs_helper = bind(st, Ity_I1,
+                               IRExpr_Binop(Iop_CmpLT64U, offset,
+                                            IRExpr_RdTmp(st->heap_span)));
 
    const HChar* name = is_write ? "hh_on_write_cached" : "hh_on_read_cached";
    void*        fn   = is_write ? (void*)hh_on_write_cached
