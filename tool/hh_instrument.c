@@ -7,7 +7,11 @@
    1. The clock.  hh_clock_instrs counts guest instructions exactly as
       DHAT does, so that times (te, tg, tl) agree: the IMarks seen so far
       are added just before each side exit and at the end of the
-      superblock.
+      superblock.  Nothing else writes the clock while a superblock
+      runs (helpers only read it; client requests and thread switches
+      happen between superblocks), so it is loaded once per superblock
+      and each update is an add and a store, not a load too (DHAT
+      reloads it at every exit; a loop unrolled by VEX has several).
 
    2. Memory events: every load and store (plain, dirty-helper memory
       effects, CAS as a read plus a write, LL/SC), with --accesses=yes.
@@ -46,9 +50,8 @@
          range holding every block ever allocated; static data and
          other stack addresses fail this test in two instructions.
 
-      The heap range and the clock change only in client requests and
-      at superblock exits, so they are loaded once per superblock, at
-      its first memory event.  A cache entry can change at any helper
+      The heap range changes only in client requests, so it is loaded
+      once per superblock, at its first memory event.  A cache entry can change at any helper
       call, so it is reloaded for every event.
       Entries live as long as the tool: a few words per instrumented
       instruction. */
@@ -81,7 +84,9 @@ typedef struct {
    Int    offset_SP;     // guest state offset of the stack pointer
    IRTemp heap_lo;       // IRTemp_INVALID until first loaded
    IRTemp heap_span;
-   IRTemp clock;
+   IRTemp clock;            // hh_clock_instrs's value at this point
+   IRTemp clock_at_entry;   // ... when the superblock started
+   Int    n_clocked;        // instructions added to it since
    Bool   inline_updates;   // this superblock is a loop: see below
    /* For each input temporary: is it SP + sp_delta[t]? */
    Bool*  is_sp_based;
@@ -111,14 +116,34 @@ static IRExpr* u64(ULong n)
    return IRExpr_Const(IRConst_U64(n));
 }
 
+/* The clock's value as the superblock knows it: loaded at first use,
+   which is before the superblock's first update. */
+static IRExpr* current_clock(InstrState* st)
+{
+   if (st->clock == IRTemp_INVALID) {
+      tl_assert(st->n_clocked == 0);
+      IRExpr* now = load(st, Ity_I64,
+                         mkIRExpr_HWord((HWord)&hh_clock_instrs));
+      st->clock          = now->Iex.RdTmp.tmp;
+      st->clock_at_entry = st->clock;
+   }
+   return IRExpr_RdTmp(st->clock);
+}
+
 /* hh_clock_instrs += n */
 static void add_clock_update(InstrState* st, Int n)
 {
-   IRExpr* clock_addr = mkIRExpr_HWord((HWord)&hh_clock_instrs);
-   IRExpr* old_value  = load(st, Ity_I64, clock_addr);
-   IRExpr* new_value  = bind(st, Ity_I64,
-                             IRExpr_Binop(Iop_Add64, old_value, u64(n)));
-   addStmtToIRSB(st->sbOut, IRStmt_Store(HH_ENDIAN, clock_addr, new_value));
+   current_clock(st);
+   st->n_clocked += n;
+   IRExpr* new_value = bind(st, Ity_I64,
+                            IRExpr_Binop(Iop_Add64,
+                                         IRExpr_RdTmp(st->clock_at_entry),
+                                         u64(st->n_clocked)));
+   addStmtToIRSB(st->sbOut,
+                 IRStmt_Store(HH_ENDIAN,
+                              mkIRExpr_HWord((HWord)&hh_clock_instrs),
+                              new_value));
+   st->clock = new_value->Iex.RdTmp.tmp;
 }
 
 //------------------------------------------------------------//
@@ -204,7 +229,6 @@ static void load_per_superblock_words(InstrState* st)
       return;
    st->heap_lo   = global_word(st, &hh_heap_lo)->Iex.RdTmp.tmp;
    st->heap_span = global_word(st, &hh_heap_span)->Iex.RdTmp.tmp;
-   st->clock     = global_word(st, &hh_clock_instrs)->Iex.RdTmp.tmp;
 }
 
 static IRExpr* field_address(InstrState* st, IRExpr* block, SizeT offset)
@@ -285,7 +309,7 @@ static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
       IRStmt_Store(HH_ENDIAN,
                    field_address(st, target,
                                  offsetof(Block, t_last_access_instrs)),
-                   IRExpr_RdTmp(st->clock)));
+                   current_clock(st)));
    return hit;
 }
 
@@ -411,6 +435,8 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    st.heap_lo     = IRTemp_INVALID;
    st.heap_span   = IRTemp_INVALID;
    st.clock       = IRTemp_INVALID;
+   st.clock_at_entry = IRTemp_INVALID;
+   st.n_clocked   = 0;
    st.inline_updates = loops_to_itself(sbIn, vge);
    st.n_temps     = sbIn->tyenv->types_used;
    st.is_sp_based = VG_(calloc)("hh.instr.sp", st.n_temps + 1, sizeof(Bool));
