@@ -36,6 +36,10 @@ ACCESS_PASSES = (24, 1)
 MEMCPY_SMALL_COPIES = (1_000_000, 20_000)
 SMALLBLOCKS_N = (1_000_000, 50_000)
 SMALLBLOCKS_ACCESSES = (1_000_000, 50_000)
+MATMUL_N = (360, 40)
+HASHTABLE_NODES = (400_000, 20_000)
+HASHTABLE_LOG2_BUCKETS = (20, 14)
+HASHTABLE_PASSES = (3, 1)
 LEAK_ROUNDS = (40, 4)
 SCALE_LIVE_N = (10_000_000, 200_000)
 SCALE_SITES_DEPTH = (20, 12)
@@ -201,6 +205,17 @@ def build_workloads(quick: bool) -> list[Workload]:
                  f"{SMALLBLOCKS_ACCESSES[size]:,} random read+write pairs, "
                  "shuffled frees: block lookup with no locality",
                  kind=ACCESS, many_blocks=True),
+        Workload("matmul", [bins["matmul"], str(MATMUL_N[size])],
+                 f"{MATMUL_N[size]} x {MATMUL_N[size]} matrix multiply of doubles, "
+                 "vectorised: many accesses per instruction, on 3 blocks",
+                 kind=ACCESS),
+        Workload("hashtable", [bins["hashtable"], str(HASHTABLE_NODES[size]),
+                               str(HASHTABLE_LOG2_BUCKETS[size]),
+                               str(HASHTABLE_PASSES[size])],
+                 f"{HASHTABLE_NODES[size]:,} 24-byte nodes in "
+                 f"2^{HASHTABLE_LOG2_BUCKETS[size]} buckets, "
+                 f"{HASHTABLE_PASSES[size]} lookup passes: pointer chasing "
+                 "through small blocks with histograms", kind=ACCESS),
         Workload("memcpy", [bins["memcpy"], str(MEMCPY_SMALL_COPIES[size])],
                  f"1 MiB memcpy/memmove x{MEMCPY_SMALL_COPIES[size] // 5000}, "
                  f"{MEMCPY_SMALL_COPIES[size]:,} small copies: the str/mem "

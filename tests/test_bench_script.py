@@ -17,8 +17,8 @@ sys.path.insert(0, str(BENCH_DIR))
 import bench_report as report  # noqa: E402
 from bench_workloads import ACCESS, OTHER, Workload  # noqa: E402
 
-WORKLOADS = ["churn", "access", "smallblocks", "memcpy", "leak", "sort", "python3",
-             "gzip", "xz", "cc1", "scale_live", "scale_sites"]
+WORKLOADS = ["churn", "access", "smallblocks", "matmul", "hashtable", "memcpy", "leak",
+             "sort", "python3", "gzip", "xz", "cc1", "scale_live", "scale_sites"]
 
 
 def test_dry_run_prints_every_workload_under_every_tool() -> None:
