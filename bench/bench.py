@@ -63,12 +63,15 @@ DEFAULT_TOOLS = [NONE, DHAT, HH, HH_NOACC]
 DEFAULT_REPS = 3
 
 # The client's whole environment, the same for every tool: an interpreter
-# allocates per variable, Python hashes with a random seed unless fixed.
+# allocates per variable; Python and Perl hash with a random seed unless
+# fixed.
 CLIENT_ENV = {
     "PATH": "/usr/bin:/bin",
     "LC_ALL": "C",
     "HOME": str(BUILD_DIR),
     "PYTHONHASHSEED": "0",
+    "PERL_HASH_SEED": "0",
+    "PERL_PERTURB_KEYS": "0",
 }
 
 # DHAT's summary lines (and heaphunt's, which has the same shape).

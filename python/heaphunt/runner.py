@@ -51,6 +51,9 @@ def fixed_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         "TZ": "UTC",
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # Perl randomises its hash seed and key order per process too.
+        "PERL_HASH_SEED": "0",
+        "PERL_PERTURB_KEYS": "0",
     }
     if extra:
         env.update(extra)
