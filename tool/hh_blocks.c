@@ -8,15 +8,15 @@
    Two indexes share the work, and a block is in exactly one of them:
 
    - Small blocks (up to 512 bytes), the ones a program has millions
-     of, are in a granule map: for every 16-byte granule of address space that a small block
-     occupies, the block.  Finding, adding and removing one costs a few
-     array writes, where a balanced tree of millions of nodes costs a
-     cache miss at every level (measured with bench/, smallblocks: the
-     tree's insert, lookup and remove were 40% of a run with
-     --accesses=no).  Blocks from the arena are 16-byte aligned and
-     separated by headers, so no granule ever holds two of them.  The
-     map is two-level: 64 KiB chunks of address space, each with its
-     own array, found by hash.
+     of, are in a granule map: for every 16-byte granule of address
+     space that a small block occupies, the block.  Finding, adding
+     and removing one costs a few array writes, where a balanced tree
+     of millions of nodes costs a cache miss at every level (measured
+     with bench/, smallblocks: the tree's insert, lookup and remove
+     were 40% of a run with --accesses=no).  Blocks from the arena are
+     16-byte aligned and separated by headers, so no granule ever holds
+     two of them.  The map is two-level: 64 KiB chunks of address
+     space, each with its own array, found by hash.
    - Every other block (larger ones, custom allocators' blocks, which
      may share a granule) is in a balanced tree ordered by address,
      the core's OSet, whose node holds the block's extent and a

@@ -34,10 +34,11 @@
          While the address falls in [bk->payload, bk->payload +
          bk->inline_szB) (inline_szB is 0 for a block with a histogram
          or out of the table), generated code adds the access to the
-         block's counters and stamps its last-access time with guarded
-         stores: a loop over large arrays never calls out, however many
-         arrays it touches, and frees elsewhere do not disturb it.  The
-         updates are the ones hh_on_read / hh_on_write make.
+         block's counters and stamps its last-access time (a miss sends
+         the same stores to a dummy block): a loop over large arrays
+         never calls out, however many arrays it touches, and frees
+         elsewhere do not disturb it.  The updates are the ones
+         hh_on_read / hh_on_write make.
          That code is large (a dozen IR statements per access), and
          translating it costs more than it saves in code that runs only
          a few times: a compiler spends most of its time under Valgrind
@@ -51,8 +52,8 @@
          other stack addresses fail this test in two instructions.
 
       The heap range changes only in client requests, so it is loaded
-      once per superblock, at its first memory event.  A cache entry can change at any helper
-      call, so it is reloaded for every event.
+      once per superblock, at its first memory event.  A cache entry can
+      change at any helper call, so it is reloaded for every event.
       Entries live as long as the tool: a few words per instrumented
       instruction. */
 
@@ -247,8 +248,10 @@ static void add_to_field(InstrState* st, IRExpr* block, SizeT offset,
    addStmtToIRSB(st->sbOut, IRStmt_Store(HH_ENDIAN, field, value));
 }
 
-/* Where a new cache entry points until first filled: any field of it
-   may be read (never written) by generated code. */
+/* No block: where a new cache entry points until first filled, and
+   where a missed inline update goes (a conditional move to it costs less
+   than guarding every store with a branch).  Its payload and inline_szB
+   stay 0, so nothing ever hits it; its counters are never read. */
 static Block no_block;
 
 /* Cache entries are never freed (translations refer to them), so they
@@ -269,10 +272,6 @@ static AccessCache* new_access_cache(void)
    return cache;
 }
 
-/* Takes the counter updates of a missed access: a conditional move to
-   it costs less than guarding every store with a branch.  Never read. */
-static Block miss_sink;
-
 /* The inline update through the access's cache entry; returns the
    "hit" condition. */
 static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
@@ -287,7 +286,7 @@ static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
    IRExpr* hit    = bind(st, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, offset, len));
    IRExpr* target = bind(st, Ity_I64,
                          IRExpr_ITE(hit, bk,
-                                    mkIRExpr_HWord((HWord)&miss_sink)));
+                                    mkIRExpr_HWord((HWord)&no_block)));
    if (is_write) {
       /* written_after_read = 1 if the block has been read (a guarded
          store, since the flag is never cleared). */
