@@ -71,9 +71,11 @@ class Workload:
 
 
 def compile_workload(source: Path) -> Path:
-    """cc -O2 -g; rebuilt only when the source is newer than the binary."""
+    """cc -O2 -g; rebuilt only when the source or a header beside it is
+    newer than the binary."""
     binary = BUILD_DIR / source.stem
-    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
+    newest = max(p.stat().st_mtime for p in [source, *source.parent.glob("*.h")])
+    if binary.exists() and binary.stat().st_mtime >= newest:
         return binary
     cmd = ["cc", "-O2", "-g", "-o", str(binary), str(source)]
     done = subprocess.run(cmd, capture_output=True, text=True)

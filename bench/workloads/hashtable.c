@@ -11,21 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "xorshift.h"
+
 struct node {
     struct node *next;
     uint64_t key;
     uint64_t value;
 };
-
-static uint64_t xorshift64(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *state = x;
-    return x;
-}
 
 int main(int argc, char **argv)
 {

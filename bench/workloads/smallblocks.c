@@ -12,17 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define DEFAULT_N_BLOCKS 1000000L
+#include "xorshift.h"
 
-static uint64_t xorshift64(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *state = x;
-    return x;
-}
+#define DEFAULT_N_BLOCKS 1000000L
 
 int main(int argc, char **argv)
 {
