@@ -44,20 +44,20 @@ await withChromium("heaphunt-viewer-bench-", { width: 1280, height: 800 }, async
         await page.goto(`file://${repo}/viewer/index.html`);
         const t0 = Date.now();
         await page.setInputFiles("#open-input", profile);
-        await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state) && !HH.app.state.loading,
+        await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state) && !HH.modules.app.state.loading,
             null, { timeout: 600000, polling: 20 });
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
         const firstRenderMs = Date.now() - t0;
         const info = await page.evaluate(() => ({
             state: document.body.dataset.state, message: document.getElementById("message").innerText,
-            sites: HH.app.state.a && HH.app.state.a.nSites, treeNodes: HH.app.state.tree && HH.app.state.tree.size,
-            timings: HH.app.state.timings,
+            sites: HH.modules.app.state.a && HH.modules.app.state.a.nSites, treeNodes: HH.modules.app.state.tree && HH.modules.app.state.tree.size,
+            timings: HH.modules.app.state.timings,
             heapMB: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null,
         }));
         const run = { firstRenderMs, ...info };
         if (i === 0 && info.state === "ready") {
-            run.sortByEndBytesMs = await timed(page, () => HH.app.setSort("eb"));
-            run.sortByIdleFractionMs = await timed(page, () => HH.app.setSort("idleFrac"));
+            run.sortByEndBytesMs = await timed(page, () => HH.modules.app.setSort("eb"));
+            run.sortByIdleFractionMs = await timed(page, () => HH.modules.app.setSort("idleFrac"));
             run.filterMs = await timed(page, () => new Promise((resolve) => {
                 const input = document.getElementById("filter-input");
                 input.value = "mod_7.c";
@@ -80,8 +80,8 @@ await withChromium("heaphunt-viewer-bench-", { width: 1280, height: 800 }, async
                 body.scrollTop = body.scrollHeight / 2;
                 body.dispatchEvent(new Event("scroll"));
             });
-            run.flameMs = await timed(page, () => HH.app.switchTab("flame"));
-            run.timelineMs = await timed(page, () => HH.app.switchTab("timeline"));
+            run.flameMs = await timed(page, () => HH.modules.app.switchTab("flame"));
+            run.timelineMs = await timed(page, () => HH.modules.app.switchTab("timeline"));
         }
         out.runs.push(run);
         await page.close();

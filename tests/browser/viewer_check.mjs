@@ -100,13 +100,13 @@ async function observe(page) {
             summaryBottom: document.getElementById("summary").getBoundingClientRect().bottom,
             treeBodyHeight: document.getElementById("tree-body").clientHeight,
             title: document.title,
-            timings: window.HH && HH.app.state.timings,
+            timings: window.HH && HH.modules.app.state.timings,
         };
     });
 }
 
 async function waitSettled(page) {
-    await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state) && !HH.app.state.loading,
+    await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state) && !HH.modules.app.state.loading,
         null, { timeout: 120000 });
 }
 
@@ -167,7 +167,7 @@ async function runStep(page, step, obs, name) {
         break;
     }
     case "revealSite":
-        await page.evaluate((s) => HH.app.revealSite(s), step.site);
+        await page.evaluate((s) => HH.modules.app.revealSite(s), step.site);
         break;
     case "timelineDrag": {
         const box = await page.locator("#timeline-canvas").boundingBox();
@@ -182,11 +182,11 @@ async function runStep(page, step, obs, name) {
         break;
     }
     case "timelineRange":
-        await page.evaluate(([a, b]) => HH.timeline.setRange(a, b), [step.t0, step.t1]);
+        await page.evaluate(([a, b]) => HH.modules.timeline.setRange(a, b), [step.t0, step.t1]);
         break;
     case "flameClick": {
         const pos = await page.evaluate((fn) => {
-            const b = HH.flame.state.boxes.find((b) => !b.ancestor && HH.tree.label(HH.flame.state.tree, b.node) === fn);
+            const b = HH.modules.flame.state.boxes.find((b) => !b.ancestor && HH.modules.tree.label(HH.modules.flame.state.tree, b.node) === fn);
             if (!b) return null;
             const r = document.getElementById("flame-canvas").getBoundingClientRect();
             return { x: r.left + b.x + Math.min(b.w / 2, 20), y: r.top + b.depth * 18 + 9 };

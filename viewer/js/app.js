@@ -12,12 +12,10 @@
    findings, view, tree, first render, with a repaint between steps so the
    status line moves.  A failure at any step shows ONE message naming the
    file and the problem, and leaves whatever was open before untouched.
-   The load timings are kept in HH.app.timings (bench/viewer_bench.mjs reads
+   The load timings are kept in the state's timings (bench/viewer_bench.mjs reads
    them). */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.app = (function () {
+HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline", "metrics", "tree", "treeview", "flame", "detail", "glossary"], function (use) {
     // V8 cannot hold a string longer than about 512 M characters: refuse
     // bigger files up front with a clear reason instead of a crash.
     var MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -43,7 +41,7 @@ HH.app = (function () {
     }
 
     function errorText(name, e) {
-        var why = e instanceof HH.ProfileError ? e.message : "unexpected failure: " + (e && e.message || e);
+        var why = e instanceof use.profile.ProfileError ? e.message : "unexpected failure: " + (e && e.message || e);
         return "Cannot open " + name + ": " + why + ".";
     }
 
@@ -51,12 +49,12 @@ HH.app = (function () {
     function parse(text, name) {
         var t0 = performance.now(), model;
         try {
-            model = HH.profile.parseText(text, name);
+            model = use.profile.parseText(text, name);
         } catch (e) {
             throw new Error(errorText(name, e));
         }
         var t1 = performance.now();
-        HH.findings.compute(model);
+        use.findings.compute(model);
         model.parseMs = t1 - t0;
         model.findingsMs = performance.now() - t1;
         return model;
@@ -64,7 +62,7 @@ HH.app = (function () {
 
     function readFile(file) {
         if (file.size > MAX_FILE_BYTES) {
-            return Promise.reject(new Error("Cannot open " + file.name + ": it is " + HH.fmt.int(Math.round(file.size / 1048576)) +
+            return Promise.reject(new Error("Cannot open " + file.name + ": it is " + use.format.int(Math.round(file.size / 1048576)) +
                 " MB, more than the " + MAX_FILE_BYTES / 1048576 + " MB a browser page can read as one text."));
         }
         return file.text().catch(function (e) {
@@ -109,7 +107,7 @@ HH.app = (function () {
             show(a, b, timings);
             timings.totalMs = performance.now() - t0;
             st.timings = timings;
-            setStatus(HH.fmt.int(a.nSites) + (b ? " + " + HH.fmt.int(b.nSites) : "") + " sites, opened in " +
+            setStatus(use.format.int(a.nSites) + (b ? " + " + use.format.int(b.nSites) : "") + " sites, opened in " +
                 (timings.totalMs / 1000).toFixed(2) + " s");
             showMessage("");
         } catch (e) {
@@ -123,20 +121,20 @@ HH.app = (function () {
     function show(a, b, timings) {
         var t = performance.now();
         st.a = a; st.b = b;
-        st.view = b ? HH.view.diff(a, b) : HH.view.single(a);
+        st.view = b ? use.view.diff(a, b) : use.view.single(a);
         timings.viewMs = performance.now() - t;
         $("file-names").textContent = b ? "A: " + a.name + "  B: " + b.name : a.name;
         document.title = "heaphunt viewer - " + (b ? a.name + " vs " + b.name : a.name);
         $("swap-button").hidden = !b;
         $("undiff-button").hidden = !b;
-        HH.summary.render($("summary"), st.view);
+        use.summary.render($("summary"), st.view);
         $("tabs").hidden = false;
         $("workspace").hidden = false;
         fillSortSelect();
         t = performance.now();
         rebuildTree();
         timings.treeMs = performance.now() - t;
-        HH.timeline.set(st.view);
+        use.timeline.set(st.view);
         renderFindings();
         switchTab(st.tab);
         timings.firstRenderMs = performance.now() - t;
@@ -144,15 +142,15 @@ HH.app = (function () {
     }
 
     function fillSortSelect() {
-        var list = HH.view.metrics(st.view), sel = $("sort-select"), flame = $("flame-metric");
-        if (!st.sort || list.indexOf(st.sort) < 0) st.sort = HH.metrics.BY_ID.tb;
+        var list = use.view.metrics(st.view), sel = $("sort-select"), flame = $("flame-metric");
+        if (!st.sort || list.indexOf(st.sort) < 0) st.sort = use.metrics.BY_ID.tb;
         sel.innerHTML = list.map(function (m) {
-            return '<option value="' + m.id + '"' + (m === st.sort ? " selected" : "") + ">" + HH.fmt.html(HH.metrics.label(st.view.a, m)) + "</option>";
+            return '<option value="' + m.id + '"' + (m === st.sort ? " selected" : "") + ">" + use.format.html(use.metrics.label(st.view.a, m)) + "</option>";
         }).join("");
         var additive = list.filter(function (m) { return m.additive; });
-        if (!st.flameMetric || additive.indexOf(st.flameMetric) < 0) st.flameMetric = st.sort.additive ? st.sort : HH.metrics.BY_ID.tb;
+        if (!st.flameMetric || additive.indexOf(st.flameMetric) < 0) st.flameMetric = st.sort.additive ? st.sort : use.metrics.BY_ID.tb;
         flame.innerHTML = additive.map(function (m) {
-            return '<option value="' + m.id + '"' + (m === st.flameMetric ? " selected" : "") + ">" + HH.fmt.html(HH.metrics.label(st.view.a, m)) + "</option>";
+            return '<option value="' + m.id + '"' + (m === st.flameMetric ? " selected" : "") + ">" + use.format.html(use.metrics.label(st.view.a, m)) + "</option>";
         }).join("");
     }
 
@@ -169,20 +167,20 @@ HH.app = (function () {
     }
 
     // The unfiltered tree of each direction is built once per view and
-    // kept: a filter is cut out of it (HH.tree.subset), clearing the filter
+    // kept: a filter is cut out of it (use.tree.subset), clearing the filter
     // or switching back to a direction reuses it.  The other direction's
     // kept tree drops its column sums (recomputed on demand, in one pass).
     var treeCache = { view: null };
 
     function fullTree(direction) {
         if (treeCache.view !== st.view) treeCache = { view: st.view };
-        return treeCache[direction] || (treeCache[direction] = HH.tree.build(st.view, direction, null));
+        return treeCache[direction] || (treeCache[direction] = use.tree.build(st.view, direction, null));
     }
 
     function rebuildTree() {
         var mask = includeMask(), full = fullTree(st.direction);
         if (mask) {
-            st.tree = HH.tree.subset(full, mask);
+            st.tree = use.tree.subset(full, mask);
         } else {
             full.expanded.fill(0);
             st.tree = full;
@@ -191,24 +189,24 @@ HH.app = (function () {
             var t = treeCache[d];
             if (t && d !== st.direction) t.colCache = { A: {}, B: {} };
         });
-        HH.tree.autoExpand(st.tree, st.sort, 0.05, 300);
-        HH.treeview.setTree(st.tree, st.sort, HH.view.metrics(st.view), setSort);
-        HH.flame.set(st.tree, st.flameMetric);
-        HH.treeview.select(0); // and, through its callback, the detail panel
+        use.tree.autoExpand(st.tree, st.sort, 0.05, 300);
+        use.treeview.setTree(st.tree, st.sort, use.view.metrics(st.view), setSort);
+        use.flame.set(st.tree, st.flameMetric);
+        use.treeview.select(0); // and, through its callback, the detail panel
     }
 
     function setSort(id) {
-        var m = HH.metrics.BY_ID[id];
+        var m = use.metrics.BY_ID[id];
         if (!m || !st.tree) return;
         st.sort = m;
         $("sort-select").value = id;
-        HH.treeview.setMetric(m);
+        use.treeview.setMetric(m);
         select(st.selected);
     }
 
     function select(node) {
         st.selected = node;
-        HH.detail.render(st.tree, node, st.sort);
+        use.detail.render(st.tree, node, st.sort);
     }
 
     // A site (view numbering) picked in the detail panel, the findings or the timeline.
@@ -222,11 +220,11 @@ HH.app = (function () {
         var node = st.tree.siteEnd[site];
         if (node < 0) return;
         switchTab("tree");
-        HH.treeview.reveal(node);
+        use.treeview.reveal(node);
     }
 
     function renderFindings() {
-        var model = st.view.b || st.view.a, list = model.findingsList || [], f = HH.fmt, html = "";
+        var model = st.view.b || st.view.a, list = model.findingsList || [], f = use.format, html = "";
         if (model.mode !== "heap") html = '<p class="note">Findings are computed for heap profiles only.</p>';
         else if (!list.length) html = '<p class="note">No findings.</p>';
         else {
@@ -241,7 +239,7 @@ HH.app = (function () {
             for (var i = 0; i < Math.min(list.length, 500); i++) {
                 var fd = list[i], vs = toView ? toView[fd.site] : fd.site;
                 html += '<span class="finding-row" data-site="' + vs + '" data-kind="' + fd.kind + '"><span class="kind">' +
-                    f.html(HH.findings.KIND_TITLES[fd.kind]) + "</span>" + f.html(HH.findings.sentence(model, fd)) + "</span>";
+                    f.html(use.findings.KIND_TITLES[fd.kind]) + "</span>" + f.html(use.findings.sentence(model, fd)) + "</span>";
             }
             if (list.length > 500) html += '<p class="note">… and ' + f.int(list.length - 500) + " more.</p>";
         }
@@ -254,17 +252,17 @@ HH.app = (function () {
         for (var i = 0; i < tabs.length; i++) tabs[i].setAttribute("aria-selected", String(tabs[i].getAttribute("data-tab") === tab));
         var panels = document.querySelectorAll("#panels .panel");
         for (i = 0; i < panels.length; i++) panels[i].hidden = panels[i].getAttribute("data-panel") !== tab;
-        if (tab === "tree") HH.treeview.refresh();
-        if (tab === "flame") HH.flame.render();
-        if (tab === "timeline") HH.timeline.draw();
+        if (tab === "tree") use.treeview.refresh();
+        if (tab === "flame") use.flame.render();
+        if (tab === "timeline") use.timeline.draw();
     }
 
     function wire() {
-        HH.treeview.init({ head: $("tree-head"), body: $("tree-body"), spacer: $("tree-spacer"), rows: $("tree-rows") }, select);
-        HH.detail.init($("detail"), revealSite);
-        HH.flame.init({ canvas: $("flame-canvas"), tip: $("flame-tip"), crumbs: $("flame-crumbs") }, select);
-        HH.timeline.init({ canvas: $("timeline-canvas"), tip: $("timeline-tip"), range: $("timeline-range"), blocks: $("timeline-blocks") }, revealSite);
-        HH.glossary.render($("glossary"));
+        use.treeview.init({ head: $("tree-head"), body: $("tree-body"), spacer: $("tree-spacer"), rows: $("tree-rows") }, select);
+        use.detail.init($("detail"), revealSite);
+        use.flame.init({ canvas: $("flame-canvas"), tip: $("flame-tip"), crumbs: $("flame-crumbs") }, select);
+        use.timeline.init({ canvas: $("timeline-canvas"), tip: $("timeline-tip"), range: $("timeline-range"), blocks: $("timeline-blocks") }, revealSite);
+        use.glossary.render($("glossary"));
 
         $("open-input").addEventListener("change", function (e) {
             var file = e.target.files[0];
@@ -297,9 +295,9 @@ HH.app = (function () {
             timer = setTimeout(function () { st.filter = e.target.value; rebuildTree(); if (st.tab !== "tree") switchTab(st.tab); }, FILTER_DELAY_MS);
         });
         $("flame-metric").addEventListener("change", function (e) {
-            st.flameMetric = HH.metrics.BY_ID[e.target.value];
-            HH.flame.set(st.tree, st.flameMetric);
-            HH.flame.render();
+            st.flameMetric = use.metrics.BY_ID[e.target.value];
+            use.flame.set(st.tree, st.flameMetric);
+            use.flame.render();
         });
         $("findings-list").addEventListener("click", function (e) {
             var row = e.target.closest("[data-site]");
@@ -318,7 +316,7 @@ HH.app = (function () {
             var text = await sourceB.text;
             var b = parse(text, sourceB.name), t = {};
             show(a, b, t);
-            setStatus(HH.fmt.int(a.nSites) + " + " + HH.fmt.int(b.nSites) + " sites");
+            setStatus(use.format.int(a.nSites) + " + " + use.format.int(b.nSites) + " sites");
             showMessage("");
         } catch (e) {
             setStatus("");
@@ -366,4 +364,4 @@ HH.app = (function () {
 
     document.addEventListener("DOMContentLoaded", wire);
     return { state: st, open: open, openText: openText, setSort: setSort, switchTab: switchTab, revealSite: revealSite };
-})();
+});

@@ -8,10 +8,8 @@
    file's hhCopySites (src/dst lists of [pp_index, bytes]; -1 is memory that
    was not a live heap block). */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.detail = (function () {
-    var f = HH.fmt, el, onSite;
+HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics", "histogram"], function (use) {
+    var f = use.format, el, onSite;
     var MAX_SITES_LISTED = 25, MAX_COPY_SITES_LISTED = 20;
 
     function init(element, siteCallback) {
@@ -41,13 +39,13 @@ HH.detail = (function () {
     }
 
     function frameLabel(model, fi) {
-        var fr = HH.profile.frame(model, fi);
+        var fr = use.profile.frame(model, fi);
         return f.html(fr.fn) + (fr.loc ? ' <span class="loc">(' + f.html(fr.loc) + ")</span>" : "");
     }
 
     function ppLabel(model, pp, fileSite) {
         if (pp < 0) return "<i>not a heap block</i> (stack, static data)";
-        var name = f.html(HH.findings.siteName(model, pp));
+        var name = f.html(use.findings.siteName(model, pp));
         return fileSite ? '<span class="site-link" data-site="' + fileSite(pp) + '">' + name + "</span>" : name;
     }
 
@@ -83,24 +81,24 @@ HH.detail = (function () {
     }
 
     function metricsTable(tree, node) {
-        var view = tree.view, diff = view.isDiff, list = HH.view.metrics(view);
-        var sitesA = HH.tree.siteCount(tree, "A", node), sitesB = diff ? HH.tree.siteCount(tree, "B", node) : 0;
+        var view = tree.view, diff = view.isDiff, list = use.view.metrics(view);
+        var sitesA = use.tree.siteCount(tree, "A", node), sitesB = diff ? use.tree.siteCount(tree, "B", node) : 0;
         var html = '<table class="metrics">';
         if (diff) html += '<tr><th></th><th class="num">A</th><th class="num">B</th><th class="num">Δ</th></tr>';
         for (var i = 0; i < list.length; i++) {
             var m = list[i];
-            var name = '<th title="' + f.html(m.explain) + '">' + f.html(HH.metrics.label(view.a, m)) + "</th>";
+            var name = '<th title="' + f.html(m.explain) + '">' + f.html(use.metrics.label(view.a, m)) + "</th>";
             if (!diff) {
-                var v = HH.tree.sideValue(tree, "A", m, node);
-                var shown = m.perSite && sitesA > 1 ? "–" : HH.metrics.format(m, v, false);
+                var v = use.tree.sideValue(tree, "A", m, node);
+                var shown = m.perSite && sitesA > 1 ? "–" : use.metrics.format(m, v, false);
                 html += '<tr data-metric="' + m.id + '">' + name + '<td class="num">' + shown + "</td></tr>";
             } else {
-                var a = HH.tree.sideValue(tree, "A", m, node), b = HH.tree.sideValue(tree, "B", m, node), d = b - a;
+                var a = use.tree.sideValue(tree, "A", m, node), b = use.tree.sideValue(tree, "B", m, node), d = b - a;
                 var per = m.perSite && Math.max(sitesA, sitesB) > 1;
                 html += '<tr data-metric="' + m.id + '">' + name +
-                    '<td class="num">' + (per ? "–" : HH.metrics.format(m, a, false)) + "</td>" +
-                    '<td class="num">' + (per ? "–" : HH.metrics.format(m, b, false)) + "</td>" +
-                    '<td class="num ' + (d > 0 ? "delta-pos" : d < 0 ? "delta-neg" : "") + '">' + (per ? "–" : HH.metrics.format(m, d, true)) + "</td></tr>";
+                    '<td class="num">' + (per ? "–" : use.metrics.format(m, a, false)) + "</td>" +
+                    '<td class="num">' + (per ? "–" : use.metrics.format(m, b, false)) + "</td>" +
+                    '<td class="num ' + (d > 0 ? "delta-pos" : d < 0 ? "delta-neg" : "") + '">' + (per ? "–" : use.metrics.format(m, d, true)) + "</td></tr>";
             }
         }
         return html + "</table>";
@@ -119,15 +117,15 @@ HH.detail = (function () {
         // Links to other pps of the same file go through the view's numbering.
         var toView = view.isDiff ? null : function (p) { return p; };
         var html = "<h3>Findings" + tag + "</h3>";
-        var found = HH.findings.forSite(model, pp);
+        var found = use.findings.forSite(model, pp);
         if (!found.length) html += '<p class="note">' + (model.mode === "heap" ? "none" : "not computed for " + f.html(model.mode) + "-mode files") + "</p>";
         for (var i = 0; i < found.length; i++) {
-            html += '<div class="finding" data-kind="' + found[i].kind + '"><b>' + f.html(HH.findings.KIND_TITLES[found[i].kind]) +
+            html += '<div class="finding" data-kind="' + found[i].kind + '"><b>' + f.html(use.findings.KIND_TITLES[found[i].kind]) +
                 ":</b> " + f.html(found[i].sentence) + "</div>";
         }
         html += "<h3>Access histogram" + tag + "</h3>";
-        var counts = HH.profile.decodeAcc(model, pp);
-        if (counts) html += HH.histogram.html(counts);
+        var counts = use.profile.decodeAcc(model, pp);
+        if (counts) html += use.histogram.html(counts);
         else html += '<p class="note">' + (model.mode !== "heap" ? "Not recorded in " + f.html(model.mode) + " mode." :
             "None: the site's blocks differ in size, are larger than the histogram limit" +
             (model.hhHistLimit !== null ? " (" + f.int(model.hhHistLimit) + " bytes)" : " (1,024 bytes in DHAT)") +
@@ -143,14 +141,14 @@ HH.detail = (function () {
             html += "<h2>All sites</h2><div class=\"loc\">" + f.int(tree.nIncluded) + " sites" +
                 (tree.nIncluded < view.nSites ? " match the filter (of " + f.int(view.nSites) + ")" : "") + "</div>";
         } else {
-            var fr = HH.view.frame(view, tree.frame[node]);
+            var fr = use.view.frame(view, tree.frame[node]);
             html += "<h2>" + f.html(fr.fn) + "</h2>";
             html += '<div class="loc">' + (fr.file ? f.html(fr.file) + (fr.line ? ":" + fr.line : "") :
                 fr.object ? "in " + f.html(fr.object) : "no source location") + (fr.addr ? " · " + f.html(fr.addr) : "") + "</div>";
         }
         // A single site's own story (findings, histogram, copies) first,
         // then the numbers, then where the node sits in the stacks.
-        var sites = HH.tree.sitesUnder(tree, node), section = null;
+        var sites = use.tree.sitesUnder(tree, node), section = null;
         if (sites.length === 1) {
             section = siteSection(tree, sites[0]);
             html += section.html;
@@ -161,8 +159,8 @@ HH.detail = (function () {
                 var v = siteValue(tree, sortMetric, top[s]);
                 var fs = fileSite(view, top[s]);
                 html += '<tr><td><span class="site-link" data-site="' + top[s] + '">' +
-                    f.html(HH.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="num">' +
-                    HH.metrics.format(sortMetric, v, view.isDiff) + "</td></tr>";
+                    f.html(use.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="num">' +
+                    use.metrics.format(sortMetric, v, view.isDiff) + "</td></tr>";
             }
             if (sites.length > MAX_SITES_LISTED) html += '<tr><td colspan="2" class="note">… ' + f.int(sites.length - MAX_SITES_LISTED) + " more</td></tr>";
             html += "</table>";
@@ -170,24 +168,24 @@ HH.detail = (function () {
         html += "<h3>Metrics" + (view.isDiff ? " (A before, B after)" : "") + "</h3>" + metricsTable(tree, node);
         if (node !== 0) {
             var pathHtml = "";
-            var path = HH.tree.pathTo(tree, node);
+            var path = use.tree.pathTo(tree, node);
             pathHtml += "<h3>" + (tree.direction === "bottom-up" ? "Allocation point, then its callers" : "Call path, outermost first") + "</h3><ol class=\"stack\">";
             for (var i = 0; i < path.length; i++) {
-                var pf = HH.view.frame(view, tree.frame[path[i]]);
+                var pf = use.view.frame(view, tree.frame[path[i]]);
                 pathHtml += "<li>" + f.html(pf.fn) + (pf.loc ? ' <span class="loc">(' + f.html(pf.loc) + ")</span>" : "") + "</li>";
             }
             pathHtml += "</ol>";
             html += pathHtml;
         }
         el.innerHTML = html;
-        if (section && section.counts) HH.histogram.draw(el.querySelector("canvas.acc-chart"), section.counts);
+        if (section && section.counts) use.histogram.draw(el.querySelector("canvas.acc-chart"), section.counts);
     }
 
     // A site's own value for a metric (B - A in a diff).
     function siteValue(tree, m, site) {
         var view = tree.view;
         function side(cols) {
-            return HH.metrics.value(m, function (name) { return cols[name] ? cols[name][site] : 0; });
+            return use.metrics.value(m, function (name) { return cols[name] ? cols[name][site] : 0; });
         }
         return view.isDiff ? side(view.colsB) - side(view.colsA) : side(view.colsA);
     }
@@ -215,4 +213,4 @@ HH.detail = (function () {
     }
 
     return { init: init, render: render, siteValue: siteValue, fileSite: fileSite };
-})();
+});

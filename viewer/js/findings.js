@@ -10,9 +10,7 @@
    biggest first, informational "peak" findings last.  A rule that needs a heaphunt-only field is skipped for
    files without it (plain DHAT files get only "leak" and "peak"). */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.findings = (function () {
+HH.define("findings", ["profile", "format"], function (use) {
     var THRESHOLDS = {
         // leak-stale: share of the bytes live at exit whose last access was
         // before (1 - STALE_WINDOW_FRACTION) * te.
@@ -43,17 +41,17 @@ HH.findings = (function () {
     // names a function, and its caller's function, because one allocating
     // function called from two places is two sites.
     function siteName(model, site) {
-        var fr = HH.profile.siteFrames(model, site);
+        var fr = use.profile.siteFrames(model, site);
         if (fr.length === 0) return "[unknown site]";
         var i = 0;
-        while (i < fr.length - 1 && HH.profile.frame(model, fr[i]).fn === "???") i++;
-        var f = HH.profile.frame(model, fr[i]);
+        while (i < fr.length - 1 && use.profile.frame(model, fr[i]).fn === "???") i++;
+        var f = use.profile.frame(model, fr[i]);
         var name = f.fn + (f.loc ? " (" + f.loc + ")" : "");
-        if (i + 1 < fr.length) name += " called from " + HH.profile.frame(model, fr[i + 1]).fn;
+        if (i + 1 < fr.length) name += " called from " + use.profile.frame(model, fr[i + 1]).fn;
         return name;
     }
 
-    function bytesText(n) { return HH.fmt.int(n) + " bytes"; }
+    function bytesText(n) { return use.format.int(n) + " bytes"; }
 
     // All findings of one site, in rule order.  Without `withText` the
     // sentences are left out (a big profile has hundreds of thousands of
@@ -73,32 +71,32 @@ HH.findings = (function () {
             var stale = col("hhStaleEndB");
             if (stale !== undefined && stale >= T.LEAK_STALE_MIN_FRACTION * eb) {
                 add("leak-stale", eb, function () { return bytesText(eb) + " allocated at " + who() + " are still live at exit, " +
-                    HH.fmt.pct(stale, eb) + " of it not accessed in the last " +
+                    use.format.pct(stale, eb) + " of it not accessed in the last " +
                     Math.round(100 * T.STALE_WINDOW_FRACTION) + "% of the run"; });
             } else {
-                add("leak", eb, function () { return bytesText(eb) + " in " + HH.fmt.int(ebk) + " blocks allocated at " + who() +
+                add("leak", eb, function () { return bytesText(eb) + " in " + use.format.int(ebk) + " blocks allocated at " + who() +
                     " are still live at exit"; });
             }
         }
         var noAcc = col("hhNoAccK");
         if (noAcc > 0 && noAcc >= T.NEVER_ACCESSED_MIN_FRACTION * tbk) {
-            add("never-accessed", tb * noAcc / tbk, function () { return HH.fmt.int(noAcc) + " of " + HH.fmt.int(tbk) +
+            add("never-accessed", tb * noAcc / tbk, function () { return use.format.int(noAcc) + " of " + use.format.int(tbk) +
                 " blocks allocated at " + who() + " were never read or written"; });
         }
         var wOnly = col("hhWriteOnlyK"), rb = col("rb"), wb = col("wb");
         if (wOnly > 0 && wOnly >= T.WRITE_ONLY_MIN_FRACTION * tbk && rb <= T.WRITE_ONLY_MAX_READ_FRACTION * wb) {
-            add("write-only", tb * wOnly / tbk, function () { return HH.fmt.int(wOnly) + " of " + HH.fmt.int(tbk) +
+            add("write-only", tb * wOnly / tbk, function () { return use.format.int(wOnly) + " of " + use.format.int(tbk) +
                 " blocks allocated at " + who() + " were written but never read"; });
         }
         var shortK = col("hhShortK");
         if (shortK > 0 && shortK >= T.SHORT_LIVED_MIN_FRACTION * tbk && tbk >= T.SHORT_LIVED_MIN_BLOCKS) {
-            add("short-lived", tb * shortK / tbk, function () { return HH.fmt.int(shortK) + " of " + HH.fmt.int(tbk) +
-                " blocks allocated at " + who() + " were freed less than " + HH.fmt.int(model.tuth) +
+            add("short-lived", tb * shortK / tbk, function () { return use.format.int(shortK) + " of " + use.format.int(tbk) +
+                " blocks allocated at " + who() + " were freed less than " + use.format.int(model.tuth) +
                 " instructions after allocation (allocation churn)"; });
         }
         var idle = col("hhIdleI"), tl = col("tl");
         if (idle !== undefined && tl > 0 && idle >= T.STALE_BEFORE_FREE_MIN_FRACTION * tl) {
-            add("stale-before-free", tb, function () { return "blocks allocated at " + who() + " spent " + HH.fmt.pct(idle, tl) +
+            add("stale-before-free", tb, function () { return "blocks allocated at " + who() + " spent " + use.format.pct(idle, tl) +
                 " of their lives unused after their last access"; });
         }
         var cOut = col("hhCopyOutB");
@@ -108,7 +106,7 @@ HH.findings = (function () {
         }
         var gb = col("gb"), peak = model.totals.gb;
         if (gb > 0 && peak > 0 && gb >= T.PEAK_MIN_FRACTION * peak) {
-            add("peak", gb, function () { return bytesText(gb) + " allocated at " + who() + " are " + HH.fmt.pct(gb, peak) +
+            add("peak", gb, function () { return bytesText(gb) + " allocated at " + who() + " are " + use.format.pct(gb, peak) +
                 " of the heap at its peak (t-gmax)"; });
         }
         return out;
@@ -143,4 +141,4 @@ HH.findings = (function () {
     }
 
     return { THRESHOLDS: THRESHOLDS, KIND_TITLES: KIND_TITLES, forSite: forSite, compute: compute, sentence: sentence, siteName: siteName };
-})();
+});

@@ -11,9 +11,7 @@
    In a diff, widths are profile B's values ("after"; a differential flame
    graph), and colour says the change: red grew, green shrank, grey same. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.flame = (function () {
+HH.define("flame", ["tree", "format", "metrics"], function (use) {
     var BOX_H = 18, MIN_BOX_PX = 0.5, LABEL_MIN_PX = 30;
     var els, onSelect, st = { tree: null, metric: null, zoom: 0, boxes: [] };
 
@@ -38,12 +36,12 @@ HH.flame = (function () {
 
     function width(node) {
         var t = st.tree;
-        return HH.tree.sideValue(t, t.view.isDiff ? "B" : "A", st.metric, node);
+        return use.tree.sideValue(t, t.view.isDiff ? "B" : "A", st.metric, node);
     }
 
     function delta(node) {
         var t = st.tree;
-        return HH.tree.sideValue(t, "B", st.metric, node) - HH.tree.sideValue(t, "A", st.metric, node);
+        return use.tree.sideValue(t, "B", st.metric, node) - use.tree.sideValue(t, "A", st.metric, node);
     }
 
     // Stable warm colour per function name, as flame graphs conventionally use.
@@ -61,12 +59,12 @@ HH.flame = (function () {
             if (d < 0) return "rgb(" + Math.round(190 - 150 * k) + "," + Math.round(225 - 60 * k) + "," + Math.round(190 - 140 * k) + ")";
             return "rgb(215,215,215)";
         }
-        var h = hue(HH.tree.label(t, node));
+        var h = hue(use.tree.label(t, node));
         return "hsl(" + (10 + h % 40) + "," + (60 + h % 25) + "%," + (62 + (h >> 3) % 14) + "%)";
     }
 
     function layout(totalW) {
-        var t = st.tree, boxes = [], chain = HH.tree.pathTo(t, st.zoom);
+        var t = st.tree, boxes = [], chain = use.tree.pathTo(t, st.zoom);
         chain.unshift(0);
         if (chain[chain.length - 1] !== st.zoom) chain.push(st.zoom);
         // Ancestors of the zoomed node: full-width bars (click to zoom out).
@@ -77,7 +75,7 @@ HH.flame = (function () {
         while (stack.length) {
             var item = stack.pop(), node = item[0], x = item[1], w = item[2], depth = item[3];
             boxes.push({ node: node, x: x, w: w, depth: depth });
-            var kids = HH.tree.sortedChildren(t, node, st.metric), cx = x, nodeV = width(node);
+            var kids = use.tree.sortedChildren(t, node, st.metric), cx = x, nodeV = width(node);
             if (nodeV <= 0) continue;
             for (var k = 0; k < kids.length; k++) {
                 var cw = w * width(kids[k]) / nodeV;
@@ -113,7 +111,7 @@ HH.flame = (function () {
                 ctx.save();
                 ctx.beginPath(); ctx.rect(b.x, y, b.w - 2, BOX_H); ctx.clip();
                 ctx.fillStyle = "#1d2330";
-                ctx.fillText(HH.tree.label(st.tree, b.node), b.x + 3, y + BOX_H / 2);
+                ctx.fillText(use.tree.label(st.tree, b.node), b.x + 3, y + BOX_H / 2);
                 ctx.restore();
             }
         }
@@ -122,8 +120,8 @@ HH.flame = (function () {
     }
 
     function crumbs() {
-        var path = HH.tree.pathTo(st.tree, st.zoom), html = '<a data-node="0">all</a>';
-        for (var i = 0; i < path.length; i++) html += " › <a data-node=\"" + path[i] + "\">" + HH.fmt.html(HH.tree.label(st.tree, path[i])) + "</a>";
+        var path = use.tree.pathTo(st.tree, st.zoom), html = '<a data-node="0">all</a>';
+        for (var i = 0; i < path.length; i++) html += " › <a data-node=\"" + path[i] + "\">" + use.format.html(use.tree.label(st.tree, path[i])) + "</a>";
         els.crumbs.innerHTML = html;
     }
 
@@ -143,9 +141,9 @@ HH.flame = (function () {
         var t = st.tree, m = st.metric, node = b.node, total = width(0) || 1;
         var text = b.node === 0 ? "all sites" : t.view.ftbl[t.frame[node]];
         var v = width(node);
-        text += "\n" + HH.metrics.label(t.view.a, m) + (t.view.isDiff ? " (B)" : "") + ": " + HH.metrics.format(m, v, false) +
-            " (" + HH.fmt.pct(v, total) + " of all)";
-        if (t.view.isDiff) text += "\nchange B − A: " + HH.metrics.format(m, delta(node), true);
+        text += "\n" + use.metrics.label(t.view.a, m) + (t.view.isDiff ? " (B)" : "") + ": " + use.metrics.format(m, v, false) +
+            " (" + use.format.pct(v, total) + " of all)";
+        if (t.view.isDiff) text += "\nchange B − A: " + use.metrics.format(m, delta(node), true);
         els.tip.textContent = text;
         els.tip.hidden = false;
         els.tip.style.left = Math.min(e.clientX + 14, window.innerWidth - 540) + "px";
@@ -163,4 +161,4 @@ HH.flame = (function () {
     function zoomTo(node) { st.zoom = node; render(); }
 
     return { init: init, set: set, render: render, zoomTo: zoomTo, state: st };
-})();
+});

@@ -7,14 +7,9 @@
    ("12.0 MB") only where space is tight and the exact number is one hover
    away.  Frame strings ("0x10917E: log_event (leaky.c:90)", Valgrind's
    describe_IP shape, see docs/json-format.md#frame-strings) are split into
-   function and location here too.
-
-   Classic script: it adds to the global HH namespace, because ES modules do
-   not load from file:// pages. */
+   function and location here too. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.fmt = (function () {
+HH.define("format", [], function () {
     // Exact integer with thousands separators, locale-independent (the
     // browser's locale could use "." or a thin space, and then the numbers
     // would not match the stderr summary that users compare them with).
@@ -105,4 +100,4 @@ HH.fmt = (function () {
         shortBytes: shortBytes, shortCount: shortCount,
         parseFrame: parseFrame, html: html
     };
-})();
+});

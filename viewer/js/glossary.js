@@ -6,10 +6,8 @@
    the page is opened from a checkout of the repository (and from
    `heaphunt view`, which serves the repository's docs/ next to viewer/). */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.glossary = (function () {
-    var DOC = HH.metrics.DOC, f = HH.fmt;
+HH.define("glossary", ["metrics", "format", "findings"], function (use) {
+    var DOC = use.metrics.DOC, f = use.format;
     var TERMS = [
         ["site", "an allocation site (DHAT: program point, a \"pps\" entry): the call stack that allocated, innermost --num-callers frames", DOC + "#per-site-program-point-fields"],
         ["frame", "one function of a stack, written \"0xADDR: function (file:line)\" or \"(in object)\"; shown as function, then location", DOC + "#frame-strings"],
@@ -32,12 +30,12 @@ HH.glossary = (function () {
             html += '<dt><a href="' + TERMS[i][2] + '">' + f.html(TERMS[i][0]) + "</a></dt><dd>" + f.html(TERMS[i][1]) + "</dd>";
         }
         html += "</dl><h2>Metrics</h2><dl>";
-        HH.metrics.LIST.forEach(function (m) {
+        use.metrics.LIST.forEach(function (m) {
             html += '<dt><a href="' + m.doc + '">' + f.html(m.label) + "</a> <span class=\"note\">(" + f.html(m.short) + ")</span></dt><dd>" +
                 f.html(m.explain) + "</dd>";
         });
         html += "</dl><h2>Findings</h2><dl>";
-        var T = HH.findings.THRESHOLDS, pct = function (x) { return Math.round(100 * x) + "%"; };
+        var T = use.findings.THRESHOLDS, pct = function (x) { return Math.round(100 * x) + "%"; };
         var rules = [
             ["leak-stale", "bytes live at exit, of which at least " + pct(T.LEAK_STALE_MIN_FRACTION) + " were not accessed in the last " + pct(T.STALE_WINDOW_FRACTION) + " of the run (a \"ghost\")"],
             ["leak", "bytes live at exit (when not already leak-stale)"],
@@ -49,11 +47,11 @@ HH.glossary = (function () {
             ["peak", "the site holds at least " + pct(T.PEAK_MIN_FRACTION) + " of the heap at t-gmax (informational)"]
         ];
         for (i = 0; i < rules.length; i++) {
-            html += '<dt><a href="' + HH.metrics.FINDINGS_DOC + '">' + f.html(rules[i][0]) + "</a></dt><dd>" + f.html(rules[i][1]) + "</dd>";
+            html += '<dt><a href="' + use.metrics.FINDINGS_DOC + '">' + f.html(rules[i][0]) + "</a></dt><dd>" + f.html(rules[i][1]) + "</dd>";
         }
         html += "</dl>";
         el.innerHTML = html;
     }
 
     return { render: render, TERMS: TERMS };
-})();
+});

@@ -8,9 +8,7 @@
    saturated ("∞", as in dh_view) and drawn in a darker colour.  Under the
    chart, the same data as text runs ("0–15: 100") that a reader can copy. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.histogram = (function () {
+HH.define("histogram", ["format"], function (use) {
     var SATURATED = 65535;
 
     // Runs of equal counts: [[firstOffset, lastOffset, count], ...].
@@ -25,7 +23,7 @@ HH.histogram = (function () {
         return out;
     }
 
-    function countText(c) { return c >= SATURATED ? "∞" : HH.fmt.int(c); }
+    function countText(c) { return c >= SATURATED ? "∞" : use.format.int(c); }
 
     function draw(canvas, counts) {
         var dpr = window.devicePixelRatio || 1;
@@ -76,8 +74,8 @@ HH.histogram = (function () {
         var r = runs(counts), total = 0, zero = 0;
         for (var i = 0; i < counts.length; i++) { total += counts[i]; if (counts[i] === 0) zero++; }
         var out = '<canvas class="acc-chart" aria-label="access histogram"></canvas>';
-        out += '<div class="note">' + HH.fmt.int(counts.length) + " bytes per block; " +
-            HH.fmt.int(zero) + " offsets never accessed.</div>";
+        out += '<div class="note">' + use.format.int(counts.length) + " bytes per block; " +
+            use.format.int(zero) + " offsets never accessed.</div>";
         var shown = r.slice(0, 64), lines = [];
         for (var j = 0; j < shown.length; j++) {
             var run = shown[j];
@@ -89,4 +87,4 @@ HH.histogram = (function () {
     }
 
     return { draw: draw, html: html, runs: runs };
-})();
+});

@@ -10,9 +10,7 @@
    is defined: an anchor in docs/json-format.md, shown in the glossary at the
    bottom of the page. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.metrics = (function () {
+HH.define("metrics", ["format"], function (use) {
     var DOC = "../docs/json-format.md";
     var SITE_DOC = DOC + "#per-site-program-point-fields";
     var FINDINGS_DOC = "../docs/findings.md";
@@ -114,7 +112,7 @@ HH.metrics = (function () {
     }
 
     function format(m, v, signed) {
-        var f = HH.fmt;
+        var f = use.format;
         if (m.kind === "percent") return (signed && v > 0 ? "+" : "") + (100 * v).toFixed(0) + "%";
         if (m.kind === "perbyte") return (signed && v > 0 ? "+" : "") + v.toFixed(2);
         if (m.id === "avgSize" || m.id === "avgLife") return (signed && v > 0 ? "+" : "") + f.int(v);
@@ -122,10 +120,10 @@ HH.metrics = (function () {
     }
 
     function shortFormat(m, v) {
-        if (m.kind === "bytes") return HH.fmt.shortBytes(v);
+        if (m.kind === "bytes") return use.format.shortBytes(v);
         if (m.kind === "percent") return (100 * v).toFixed(0) + "%";
         if (m.kind === "perbyte") return v.toFixed(2);
-        return HH.fmt.shortCount(v);
+        return use.format.shortCount(v);
     }
 
     // Unit words for copy and ad-hoc mode files (DHAT's bsu/bksu).
@@ -143,4 +141,4 @@ HH.metrics = (function () {
         value: value, format: format, shortFormat: shortFormat, label: label,
         DOC: DOC, FINDINGS_DOC: FINDINGS_DOC
     };
-})();
+});

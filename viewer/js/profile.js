@@ -12,7 +12,7 @@
    the mode's fields, "bklt"/"bkacc" deciding which per-site fields must be
    present) plus heaphunt's extra fields (docs/json-format.md and the v2
    extra fields: hhTotals, hhTimeline, hhCheckpoints, hhCopySites, per-site
-   hh* numbers).  A file that fails a check throws HH.ProfileError with ONE
+   hh* numbers).  A file that fails a check throws ProfileError with ONE
    sentence naming the field and what was found, e.g.
    'pps[12].tb is "abc", expected a number'.
 
@@ -21,15 +21,13 @@
    DHAT profile and a heaphunt profile of the same program have the same
    trees and can be diffed. */
 "use strict";
-var HH = window.HH || (window.HH = {});
+HH.define("profile", ["format"], function (use) {
+    function ProfileError(message) {
+        this.name = "ProfileError";
+        this.message = message;
+    }
+    ProfileError.prototype = Object.create(Error.prototype);
 
-HH.ProfileError = function (message) {
-    this.name = "ProfileError";
-    this.message = message;
-};
-HH.ProfileError.prototype = Object.create(Error.prototype);
-
-HH.profile = (function () {
     var EXPECTED_FILE_VERSION = 2;
     // Decoded access histograms longer than this are refused: a hostile
     // "-1e15, 1" would otherwise make the page allocate without bound.
@@ -49,7 +47,7 @@ HH.profile = (function () {
     // live at the end not accessed in the last 20% of the run.
     var STALE_DECILES = 8;
 
-    function fail(msg) { throw new HH.ProfileError(msg); }
+    function fail(msg) { throw new ProfileError(msg); }
 
     function describe(v) {
         if (v === null) return "null";
@@ -380,7 +378,7 @@ HH.profile = (function () {
 
     function frame(model, index) {
         var f = model.frameCache[index];
-        if (!f) f = model.frameCache[index] = HH.fmt.parseFrame(model.ftbl[index]);
+        if (!f) f = model.frameCache[index] = use.format.parseFrame(model.ftbl[index]);
         return f;
     }
 
@@ -424,8 +422,8 @@ HH.profile = (function () {
     }
 
     return {
-        parseText: parseText, build: build, decodeAcc: decodeAcc, frame: frame,
+        ProfileError: ProfileError, parseText: parseText, build: build, decodeAcc: decodeAcc, frame: frame,
         siteFrames: siteFrames, stackKey: stackKey,
         MAX_ACC_OFFSETS: MAX_ACC_OFFSETS, STALE_DECILES: STALE_DECILES
     };
-})();
+});

@@ -7,10 +7,8 @@
    In a diff each line shows A -> B and the change.  Every number carries a
    data-total attribute naming its field, for the tests. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.summary = (function () {
-    var f = HH.fmt;
+HH.define("summary", ["format"], function (use) {
+    var f = use.format;
 
     function num(key, value) {
         return '<span class="n" data-total="' + key + '">' + f.int(value) + "</span>";
@@ -73,4 +71,4 @@ HH.summary = (function () {
     }
 
     return { render: render };
-})();
+});

@@ -11,10 +11,8 @@
    the run compared as a diff (t-end bytes B - A), which the panel shows
    when a diff is open. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.timeline = (function () {
-    var f = HH.fmt, els, onSite;
+HH.define("timeline", ["format", "findings", "detail"], function (use) {
+    var f = use.format, els, onSite;
     var PAD_L = 70, PAD_R = 16, PAD_T = 28, PAD_B = 24, MAX_RANGE_SITES = 30;
     var st = { view: null, model: null, range: null, drag: null, blocks: false };
 
@@ -211,7 +209,7 @@ HH.timeline = (function () {
         html += '<table id="range-sites"><tr><th class="name">Site</th><th>est. bytes allocated in range</th><th>total bytes</th><th>first alloc in range</th></tr>';
         for (var i = 0; i < Math.min(est.length, MAX_RANGE_SITES); i++) {
             var e = est[i], vs = viewSiteOf(model, e.site);
-            html += '<tr><td class="name"><span class="range-site" data-site="' + vs + '">' + f.html(HH.findings.siteName(model, e.site)) +
+            html += '<tr><td class="name"><span class="range-site" data-site="' + vs + '">' + f.html(use.findings.siteName(model, e.site)) +
                 "</span></td><td>" + f.int(e.est) + "</td><td>" + f.int(model.cols.tb[e.site]) + "</td><td>" + (e.starts ? "yes" : "") + "</td></tr>";
         }
         html += "</table>";
@@ -232,13 +230,13 @@ HH.timeline = (function () {
         if (!rows.length) return html + ' <span class="note">no site changed.</span></div>';
         html += "<table><tr><th class=\"name\">Site</th><th>Δ t-end bytes</th></tr>";
         for (var i = 0; i < Math.min(rows.length, MAX_RANGE_SITES); i++) {
-            var fs = HH.detail.fileSite(v, rows[i][0]);
+            var fs = use.detail.fileSite(v, rows[i][0]);
             html += '<tr><td class="name"><span class="range-site" data-site="' + rows[i][0] + '">' +
-                f.html(HH.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="' + (rows[i][1] > 0 ? "delta-pos" : "delta-neg") + '">' +
+                f.html(use.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="' + (rows[i][1] > 0 ? "delta-pos" : "delta-neg") + '">' +
                 f.signedInt(rows[i][1]) + "</td></tr>";
         }
         return html + "</table></div>";
     }
 
     return { init: init, set: set, draw: draw, setRange: setRange, state: st };
-})();
+});

@@ -15,9 +15,7 @@
    Children are kept in one array (CSR) and sorted only when their parent
    is shown. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.tree = (function () {
+HH.define("tree", ["metrics", "view"], function (use) {
     // Open-addressing hash table (parent node, frame) -> child node, in one
     // Int32Array of (parent, frame, child) triples, so a probe touches one
     // cache line: a JS Map keyed by parent*nFrames+frame makes heap-number
@@ -199,7 +197,7 @@ HH.tree = (function () {
     }
 
     function sideValue(tree, side, m, node) {
-        return HH.metrics.value(m, function (name) {
+        return use.metrics.value(m, function (name) {
             if (node === 0 && !tree.colCache[side][name]) return rootColumn(tree, side, name, m.agg);
             return nodeColumn(tree, side, name, m.agg)[node];
         });
@@ -223,7 +221,7 @@ HH.tree = (function () {
 
     function label(tree, node) {
         if (node === 0) return tree.direction === "bottom-up" ? "all sites (bottom-up)" : "all sites (top-down)";
-        return HH.view.frame(tree.view, tree.frame[node]).fn;
+        return use.view.frame(tree.view, tree.frame[node]).fn;
     }
 
     // Children of `node`, sorted by metric m (biggest first, ties by name).
@@ -317,4 +315,4 @@ HH.tree = (function () {
         sortKey: sortKey, label: label, sortedChildren: sortedChildren, childCount: childCount,
         visibleRows: visibleRows, autoExpand: autoExpand, sitesUnder: sitesUnder, pathTo: pathTo, reveal: reveal
     };
-})();
+});

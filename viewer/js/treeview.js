@@ -7,13 +7,11 @@
    that is the fastest way to make a few dozen rows per scroll event.
 
    Columns: the label (function, then its source location), then as many
-   metric columns as fit the width, in HH.metrics.DEFAULT_COLUMNS order; the
+   metric columns as fit the width, in metrics.js's DEFAULT_COLUMNS order; the
    sort metric is always one of them.  Clicking a column header sorts by it.
    Keys: Up/Down move, Right/Left expand/collapse, Enter shows the details. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.treeview = (function () {
+HH.define("treeview", ["tree", "metrics", "format", "view"], function (use) {
     var ROW_H = 22, OVERSCAN = 12, LABEL_MIN_PX = 250, COL_PX = 82, INDENT_PX = 14, MAX_INDENT_LEVELS = 30;
     var els, onSelect, state = { tree: null, metric: null, columns: [], rows: [], selected: -1, available: [] };
 
@@ -51,7 +49,7 @@ HH.treeview = (function () {
         var i = state.rows.indexOf(state.selected), t = state.tree, node = state.selected;
         if (e.key === "ArrowDown" && i + 1 < state.rows.length) select(state.rows[i + 1]);
         else if (e.key === "ArrowUp" && i > 0) select(state.rows[i - 1]);
-        else if (e.key === "ArrowRight" && HH.tree.childCount(t, node) && !t.expanded[node]) toggle(node);
+        else if (e.key === "ArrowRight" && use.tree.childCount(t, node) && !t.expanded[node]) toggle(node);
         else if (e.key === "ArrowLeft" && t.expanded[node]) toggle(node);
         else if (e.key === "ArrowLeft" && t.parent[node] >= 0) select(t.parent[node]);
         else return;
@@ -61,14 +59,14 @@ HH.treeview = (function () {
 
     function toggle(node) {
         var t = state.tree;
-        if (!HH.tree.childCount(t, node)) return;
+        if (!use.tree.childCount(t, node)) return;
         t.expanded[node] = t.expanded[node] ? 0 : 1;
         // Opening a single-child chain opens it to its first fork.
         if (t.expanded[node]) {
             var x = node;
-            while (HH.tree.childCount(t, x) === 1) {
+            while (use.tree.childCount(t, x) === 1) {
                 x = t.children[t.childStart[x]];
-                if (HH.tree.childCount(t, x)) t.expanded[x] = 1;
+                if (use.tree.childCount(t, x)) t.expanded[x] = 1;
             }
         }
         refresh();
@@ -92,7 +90,7 @@ HH.treeview = (function () {
 
     function layoutColumns() {
         var ids = state.available.map(function (m) { return m.id; });
-        var wanted = HH.metrics.DEFAULT_COLUMNS.filter(function (id) { return ids.indexOf(id) >= 0; });
+        var wanted = use.metrics.DEFAULT_COLUMNS.filter(function (id) { return ids.indexOf(id) >= 0; });
         if (wanted.indexOf(state.metric.id) < 0) wanted.unshift(state.metric.id);
         var width = els.body.clientWidth || 900;
         var fit = Math.max(1, Math.floor((width - LABEL_MIN_PX) / COL_PX));
@@ -101,7 +99,7 @@ HH.treeview = (function () {
             if (keep.indexOf(state.metric.id) < 0) keep[fit - 1] = state.metric.id;
             wanted = keep;
         }
-        state.columns = wanted.map(function (id) { return HH.metrics.BY_ID[id]; });
+        state.columns = wanted.map(function (id) { return use.metrics.BY_ID[id]; });
         var template = "minmax(" + LABEL_MIN_PX + "px, 1fr) repeat(" + state.columns.length + ", " + COL_PX + "px)";
         els.head.parentNode.style.setProperty("--tree-cols", template);
         var diff = state.tree.view.isDiff, model = state.tree.view.a;
@@ -109,48 +107,48 @@ HH.treeview = (function () {
         for (var i = 0; i < state.columns.length; i++) {
             var m = state.columns[i];
             head += '<div class="num' + (m === state.metric ? " sorted" : "") + '" data-metric="' + m.id +
-                '" title="' + HH.fmt.html(HH.metrics.label(model, m) + ": " + m.explain + ". Click to sort.") + '">' +
-                (diff ? "Δ " : "") + HH.fmt.html(m.short) + "</div>";
+                '" title="' + use.format.html(use.metrics.label(model, m) + ": " + m.explain + ". Click to sort.") + '">' +
+                (diff ? "Δ " : "") + use.format.html(m.short) + "</div>";
         }
         els.head.innerHTML = head;
     }
 
     function refresh() {
         if (!state.tree) return;
-        state.rows = HH.tree.visibleRows(state.tree, state.metric);
+        state.rows = use.tree.visibleRows(state.tree, state.metric);
         els.spacer.style.height = (state.rows.length * ROW_H) + "px";
         renderRows();
     }
 
     function cellText(m, v, diff, sites) {
         if (m.perSite && sites > 1) return { text: "–", title: m.label + " is a per-site number; this node covers " + sites + " sites" };
-        var exact = HH.metrics.format(m, v, diff);
-        if (exact.length > 11) return { text: (diff && v > 0 ? "+" : "") + HH.metrics.shortFormat(m, v), title: exact };
+        var exact = use.metrics.format(m, v, diff);
+        if (exact.length > 11) return { text: (diff && v > 0 ? "+" : "") + use.metrics.shortFormat(m, v), title: exact };
         return { text: exact, title: "" };
     }
 
     function rowHtml(node, index) {
         var t = state.tree, view = t.view, diff = view.isDiff;
-        var kids = HH.tree.childCount(t, node);
+        var kids = use.tree.childCount(t, node);
         var depth = Math.min(t.depth[node], MAX_INDENT_LEVELS);
         var html = '<div class="row' + (node === state.selected ? " selected" : "") + '" data-node="' + node +
             '" style="top:' + (index * ROW_H) + 'px">';
         var toggleChar = kids ? (t.expanded[node] ? "▾" : "▸") : "";
         var label;
         if (node === 0) {
-            label = '<span class="fn">' + HH.tree.label(t, 0) + "</span>";
+            label = '<span class="fn">' + use.tree.label(t, 0) + "</span>";
         } else {
-            var fr = HH.view.frame(view, t.frame[node]);
-            label = '<span class="fn">' + HH.fmt.html(fr.fn) + "</span>" +
-                (fr.loc ? '<span class="loc">' + HH.fmt.html(fr.loc) + "</span>" : "");
+            var fr = use.view.frame(view, t.frame[node]);
+            label = '<span class="fn">' + use.format.html(fr.fn) + "</span>" +
+                (fr.loc ? '<span class="loc">' + use.format.html(fr.loc) + "</span>" : "");
         }
-        var title = node === 0 ? "" : HH.fmt.html(view.ftbl[t.frame[node]]);
+        var title = node === 0 ? "" : use.format.html(view.ftbl[t.frame[node]]);
         html += '<div class="label" title="' + title + '" style="padding-left:' + (4 + depth * INDENT_PX) + 'px">' +
             '<span class="toggle">' + toggleChar + "</span>" + label + "</div>";
-        var sites = Math.max(HH.tree.siteCount(t, "A", node), diff ? HH.tree.siteCount(t, "B", node) : 0);
-        var rootKey = HH.tree.sortKey(t, state.metric, 0) || 1;
+        var sites = Math.max(use.tree.siteCount(t, "A", node), diff ? use.tree.siteCount(t, "B", node) : 0);
+        var rootKey = use.tree.sortKey(t, state.metric, 0) || 1;
         for (var i = 0; i < state.columns.length; i++) {
-            var m = state.columns[i], v = HH.tree.value(t, m, node), c = cellText(m, v, diff, sites);
+            var m = state.columns[i], v = use.tree.value(t, m, node), c = cellText(m, v, diff, sites);
             var cls = "num" + (m === state.metric ? " sorted" : "") + (diff ? (v > 0 ? " delta-pos" : v < 0 ? " delta-neg" : "") : "");
             var bar = "";
             if (m === state.metric && m.additive && !diff) {
@@ -158,7 +156,7 @@ HH.treeview = (function () {
                 bar = '<span class="bar" style="width:' + w.toFixed(1) + '%"></span>';
             }
             if (m.id === "findings" && v > 0 && !diff) c.text = '<span class="badge">' + c.text + "</span>";
-            html += '<div class="' + cls + '" data-col="' + m.id + '"' + (c.title ? ' title="' + HH.fmt.html(c.title) + '"' : "") +
+            html += '<div class="' + cls + '" data-col="' + m.id + '"' + (c.title ? ' title="' + use.format.html(c.title) + '"' : "") +
                 ">" + bar + c.text + "</div>";
         }
         return html + "</div>";
@@ -217,4 +215,4 @@ HH.treeview = (function () {
         init: init, setTree: setTree, setMetric: setMetric, refresh: refresh, select: select, reveal: reveal,
         expandAll: expandAll, state: state, ROW_H: ROW_H
     };
-})();
+});

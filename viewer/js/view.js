@@ -9,9 +9,7 @@
    and a site missing from one side has zeros there; every metric is then
    shown as B - A. */
 "use strict";
-var HH = window.HH || (window.HH = {});
-
-HH.view = (function () {
+HH.define("view", ["profile", "format", "metrics"], function (use) {
     function ones(n) { var a = new Float64Array(n); a.fill(1); return a; }
 
     function single(model) {
@@ -42,12 +40,12 @@ HH.view = (function () {
         function addSites(model, mine) {
             var toUnion = new Int32Array(model.nSites);
             for (var s = 0; s < model.nSites; s++) {
-                var key = HH.profile.stackKey(model, s), u = siteIndex.get(key);
+                var key = use.profile.stackKey(model, s), u = siteIndex.get(key);
                 if (u === undefined) {
                     u = siteA.length;
                     siteIndex.set(key, u);
                     siteA.push(-1); siteB.push(-1);
-                    var fr = HH.profile.siteFrames(model, s);
+                    var fr = use.profile.siteFrames(model, s);
                     for (var i = 0; i < fr.length; i++) frames.push(frameOf(model, fr[i]));
                     starts.push(frames.length);
                 }
@@ -81,7 +79,7 @@ HH.view = (function () {
 
     function frame(view, index) {
         var f = view.frameCache[index];
-        if (!f) f = view.frameCache[index] = HH.fmt.parseFrame(view.ftbl[index]);
+        if (!f) f = view.frameCache[index] = use.format.parseFrame(view.ftbl[index]);
         return f;
     }
 
@@ -91,10 +89,10 @@ HH.view = (function () {
 
     // The metrics both sides have (a diff shows only what can be subtracted).
     function metrics(view) {
-        var list = HH.metrics.availableList(view.a);
-        if (view.b) list = list.filter(function (m) { return HH.metrics.available(view.b, m); });
+        var list = use.metrics.availableList(view.a);
+        if (view.b) list = list.filter(function (m) { return use.metrics.available(view.b, m); });
         return list;
     }
 
     return { single: single, diff: diff, frame: frame, siteFrames: siteFrames, metrics: metrics };
-})();
+});
