@@ -1,18 +1,30 @@
 """`heaphunt check`: limits on a profile's numbers, for CI gates.
 
-A limit is either global (a summary number, e.g. --max-end-bytes 0) or per
-function (--site FUNC:METRIC<=N: METRIC summed over every site that has FUNC
-in its stack).  `evaluate` returns one Violation per limit exceeded, each
-with the sites most responsible; the CLI prints them and exits 1 if any.
+A limit bounds one number of the profile (NEW):
+- global: a summary number (--max-end-bytes 0 -> hhTotals.eb <= 0);
+- per function: a site metric summed over every site that has FUNC in its
+  stack (--site 'FUNC:METRIC<=N');
+- growth: how much a number grew from a baseline profile (OLD), in the
+  metric's unit (--max-growth-bytes N) or in percent of OLD's value
+  (--max-growth-percent P), globally for --metric or per function
+  (--site 'FUNC:METRIC<=+N', --site 'FUNC:METRIC<=+P%').
+
+Limits come from options and from a budgets file (budgets.py).
+`evaluate` returns one Result per limit, met or not, each with the sites
+contributing most; the CLI prints them, and writes them as JUnit XML or
+GitHub Actions annotations (ci_output.py).  Pure functions; nothing prints.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
-from .profile import PP_HH_KEYS, CopySite, Profile, Site, frame_function
-from .textfmt import count, site_label
+from .diff import site_deltas
+from .metrics import Metric, find_metric
+from .profile import PP_HH_KEYS, CopySite, Profile, Site, frame_function, frame_location
+from .textfmt import count, signed, site_label
 
 # Global limits: option dest -> (summary key, words).
 GLOBAL_LIMITS: dict[str, tuple[str, str]] = {
@@ -27,100 +39,293 @@ GLOBAL_LIMITS: dict[str, tuple[str, str]] = {
     "max_copied_bytes": ("cb", "bytes copied"),
 }
 
+# The summary numbers a profile has (hhTotals); other keys are summed over sites.
+TOTALS_KEYS = ("tb", "tbk", "gb", "gbk", "eb", "ebk", "rb", "wb", "cb", "cbk")
+
 # Per-site metrics a --site limit may name: the JSON keys of a site.
 SITE_METRICS = ("tb", "tbk", "tl", "mb", "mbk", "gb", "gbk", "eb", "ebk", "rb", "wb",
                 *PP_HH_KEYS)
 
-# Sites listed under a violated limit.
+DEFAULT_GROWTH_METRIC = "total-bytes"
+
+# Sites listed under a limit.
 RESPONSIBLE_SITES_SHOWN = 5
 
-_SITE_LIMIT_RE = re.compile(r"^(?P<func>.+):(?P<metric>\w+)\s*<=\s*(?P<limit>\d+)$")
+_SITE_LIMIT_RE = re.compile(
+    r"^(?P<func>.+):(?P<metric>\w+)\s*<=\s*(?P<plus>\+)?(?P<limit>\d+(?:\.\d+)?)(?P<pct>%)?$")
 
 
 class LimitSyntaxError(ValueError):
     pass
 
 
+# How a limit compares NEW's number with its bound.
+ABSOLUTE = "absolute"          # value <= limit
+GROWTH = "growth"              # value - baseline value <= limit
+GROWTH_PERCENT = "percent"     # (value - baseline value) / baseline value <= limit %
+
+
 @dataclasses.dataclass(frozen=True)
 class Limit:
-    description: str          # "bytes at t-end" or "make_event: eb"
+    description: str          # "bytes at t-end", "make_event: eb", "total bytes growth"
     key: str                  # summary or site key
-    limit: int
+    limit: int | float
     function: str | None = None   # None for a global limit
+    kind: str = ABSOLUTE
+
+    @property
+    def needs_baseline(self) -> bool:
+        return self.kind != ABSOLUTE
+
+    @property
+    def bound_text(self) -> str:
+        """"<= 4,096", "<= +4,096", "<= +5%": what the limit allows."""
+        if self.kind == GROWTH_PERCENT:
+            return f"<= +{_percent_text(self.limit)}%"
+        return f"<= {'+' if self.kind == GROWTH else ''}{count(self.limit)}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Contributor:
+    """A site under a limit: its label, its number (or growth), its source line."""
+    label: str
+    value: int | float
+    location: str | None      # "leaky.c:95", for annotations; None if unknown
 
 
 @dataclasses.dataclass
-class Violation:
+class Result:
     limit: Limit
-    got: int
-    # (site, its value), largest first; copy sites for the copy limits
-    responsible: list[tuple[Site | CopySite, int]]
+    value: int                # NEW's number
+    baseline: int | None      # OLD's number (growth limits)
+    responsible: list[Contributor]
+
+    @property
+    def growth(self) -> int:
+        assert self.baseline is not None
+        return self.value - self.baseline
+
+    @property
+    def got(self) -> int | float:
+        """What is compared with the limit: the number, its growth, or the
+        growth in percent (inf when growing from 0)."""
+        if self.limit.kind == ABSOLUTE:
+            return self.value
+        if self.limit.kind == GROWTH:
+            return self.growth
+        return growth_percent(self.value, self.baseline or 0)
+
+    @property
+    def passed(self) -> bool:
+        return self.got <= self.limit.limit
+
+    def message(self) -> str:
+        """"expected <= 0, got 6,400 (6,400 over)" and its growth forms."""
+        lim = self.limit
+        if lim.kind == ABSOLUTE:
+            over = f" ({count(self.value - lim.limit)} over)" if not self.passed else ""
+            return f"expected {lim.bound_text}, got {count(self.value)}{over}"
+        change = f"{count(self.baseline)} -> {count(self.value)}"
+        if lim.kind == GROWTH:
+            over = f"; {count(self.growth - lim.limit)} over" if not self.passed else ""
+            return (f"expected {lim.bound_text} over the baseline, got {signed(self.growth)}"
+                    f" ({change}{over})")
+        got = self.got
+        got_text = "+inf% (from 0)" if got == math.inf else f"{'+' if got >= 0 else ''}" \
+                                                             f"{_percent_text(got)}%"
+        return f"expected {lim.bound_text} over the baseline, got {got_text} ({change})"
+
+
+def growth_percent(value: int, baseline: int) -> float:
+    """Growth from baseline to value in percent; +inf for any growth from 0."""
+    if baseline == 0:
+        return 0.0 if value <= 0 else math.inf
+    return 100.0 * (value - baseline) / baseline
+
+
+def _percent_text(p: float) -> str:
+    """5 -> "5", 2.5 -> "2.5", 33.3333 -> "33.33"."""
+    text = f"{p:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+# --------------------------------------------------------------------------
+# Making limits
+# --------------------------------------------------------------------------
+
+def growth_metric_key(name: str) -> str:
+    """--metric NAME -> the JSON key whose growth is bounded; LimitSyntaxError
+    if NAME is not a count that adds up over sites (averages, ratios)."""
+    if name in TOTALS_KEYS or name in SITE_METRICS:
+        return name
+    metric = find_metric(name)
+    if metric is None or not metric.summable or not metric.keys \
+            or metric.keys[0] not in SITE_METRICS:
+        counts = [m for m in SITE_METRICS if m not in PP_HH_KEYS]
+        raise LimitSyntaxError(f"--metric {name!r}: not a count that can grow; one of"
+                               f" total-bytes, total-blocks, end-bytes, end-blocks,"
+                               f" gmax-bytes, reads, writes, ... or a key: {', '.join(counts)}")
+    return metric.keys[0]
+
+
+def metric_words(key: str) -> str:
+    for words_key, words in GLOBAL_LIMITS.values():
+        if words_key == key:
+            return words
+    if key == "cbk":
+        return "copy calls"
+    metric = find_metric(key)
+    return metric.label if metric is not None else key
+
+
+def growth_limits(key: str, max_bytes: int | None, max_percent: float | None) -> list[Limit]:
+    """--max-growth-bytes / --max-growth-percent for the --metric key."""
+    words = f"{metric_words(key)} growth"
+    limits = []
+    if max_bytes is not None:
+        limits.append(Limit(words, key, max_bytes, kind=GROWTH))
+    if max_percent is not None:
+        limits.append(Limit(words, key, max_percent, kind=GROWTH_PERCENT))
+    return limits
 
 
 def parse_site_limit(text: str) -> Limit:
-    """"make_event:eb<=0" -> Limit; LimitSyntaxError says what is wrong."""
+    """"make_event:eb<=0", "parse:tb<=+4096", "parse:tb<=+5%" -> Limit;
+    LimitSyntaxError says what is wrong."""
     m = _SITE_LIMIT_RE.match(text.strip())
-    if not m:
-        raise LimitSyntaxError(f"--site {text!r}: expected FUNC:METRIC<=N, e.g. main:eb<=0")
-    metric = m.group("metric")
-    if metric not in SITE_METRICS:
-        raise LimitSyntaxError(f"--site {text!r}: unknown metric {metric!r};"
-                               f" one of {', '.join(SITE_METRICS)}")
-    func = m.group("func").strip()
-    return Limit(f"{func}: {metric}", metric, int(m.group("limit")), func)
+    if not m or (m.group("pct") and not m.group("plus")) \
+            or ("." in m.group("limit") and not m.group("pct")):
+        raise LimitSyntaxError(f"--site {text!r}: expected FUNC:METRIC<=N, FUNC:METRIC<=+N"
+                               " or FUNC:METRIC<=+P%, e.g. main:eb<=0")
+    return site_limit(m.group("func").strip(), m.group("metric"),
+                      m.group("limit"), m.group("plus") is not None, m.group("pct") is not None,
+                      f"--site {text!r}")
 
+
+def site_limit(function: str, metric: str, number: str, growth: bool, percent: bool,
+               where: str) -> Limit:
+    if metric not in SITE_METRICS:
+        raise LimitSyntaxError(f"{where}: unknown metric {metric!r};"
+                               f" one of {', '.join(SITE_METRICS)}")
+    if not function:
+        raise LimitSyntaxError(f"{where}: no function named")
+    if percent:
+        return Limit(f"{function}: {metric} growth", metric, float(number), function,
+                     GROWTH_PERCENT)
+    if growth:
+        return Limit(f"{function}: {metric} growth", metric, int(number), function, GROWTH)
+    return Limit(f"{function}: {metric}", metric, int(number), function)
+
+
+# --------------------------------------------------------------------------
+# Evaluating them
+# --------------------------------------------------------------------------
 
 def _in_stack(site: Site, function: str) -> bool:
-    for frame in site.frames:
-        if frame_function(frame) == function:
-            return True
-    return False
+    return any(frame_function(frame) == function for frame in site.frames)
 
 
 def _site_value(site: Site, key: str) -> int:
     return site.get(key) or 0
 
 
-def _responsible(candidates: list, key: str) -> list[tuple[Site | CopySite, int]]:
-    valued = [(s, getattr(s, key) if isinstance(s, CopySite) else _site_value(s, key))
+def _sites_of(p: Profile, lim: Limit) -> list[Site]:
+    if lim.function is None:
+        return p.sites
+    return [s for s in p.sites if _in_stack(s, lim.function)]
+
+
+def _value(p: Profile, lim: Limit) -> int:
+    if lim.function is None and lim.key in TOTALS_KEYS:
+        return p.totals.get(lim.key) or 0
+    return sum(_site_value(s, lim.key) for s in _sites_of(p, lim))
+
+
+def _location(frames: list[str]) -> str | None:
+    """The first frame's "file.c:42", if it has one."""
+    for frame in frames:
+        where = frame_location(frame)
+        if where and not where.startswith("in ") and ":" in where:
+            return where
+        break
+    return None
+
+
+def _contributor(site: Site | CopySite, value: int | float, p: Profile) -> Contributor:
+    if isinstance(site, CopySite):
+        return Contributor(site.name, value, _location(site.frames))
+    return Contributor(site_label(site, p), value, _location(site.user_frames))
+
+
+def _largest(p: Profile, lim: Limit) -> list[Contributor]:
+    # Copies are counted per copy site (memcpy caller), the rest per site.
+    candidates: list = (p.copy_sites or []) if lim.function is None and \
+        lim.key in ("cb", "cbk") else _sites_of(p, lim)
+    valued = [(s, getattr(s, lim.key) if isinstance(s, CopySite) else _site_value(s, lim.key))
               for s in candidates]
     valued = [sv for sv in valued if sv[1] > 0]
     valued.sort(key=lambda sv: (-sv[1], sv[0].index))
-    return valued[:RESPONSIBLE_SITES_SHOWN]
+    return [_contributor(s, v, p) for s, v in valued[:RESPONSIBLE_SITES_SHOWN]]
 
 
-def evaluate(p: Profile, limits: list[Limit]) -> list[Violation]:
-    violations = []
+def _key_metric(key: str) -> Metric:
+    metric = find_metric(key)
+    if metric is not None and key in metric.keys:
+        return metric
+    return Metric(key, (key,), key, lambda s, p: s.get(key))
+
+
+def _largest_growth(new: Profile, old: Profile, lim: Limit) -> list[Contributor]:
+    """Sites (matched by stack, as diff matches them) that grew most."""
+    new_view = dataclasses.replace(new, sites=_sites_of(new, lim))
+    old_view = dataclasses.replace(old, sites=_sites_of(old, lim))
+    grown = [d for d in site_deltas(old_view, new_view, _key_metric(lim.key)) if d.delta > 0]
+    out = []
+    for d in grown[:RESPONSIBLE_SITES_SHOWN]:
+        label = d.label + (f" called from {d.caller}" if d.caller else "")
+        label += "" if d.in_a else "  [new]"
+        out.append(Contributor(label, int(d.delta), _location(list(d.key))))
+    return out
+
+
+def evaluate(new: Profile, limits: list[Limit], baseline: Profile | None = None
+             ) -> list[Result]:
+    """One Result per limit, in the order given.  Growth limits need a baseline."""
+    results = []
     for lim in limits:
-        if lim.function is None:
-            got = p.totals.get(lim.key) or 0
-            # Copies are counted per copy site (memcpy caller), the rest per site.
-            candidates: list = (p.copy_sites or []) if lim.key in ("cb", "cbk") else p.sites
+        value = _value(new, lim)
+        if lim.needs_baseline:
+            assert baseline is not None, "growth limits need a baseline"
+            old = _value(baseline, lim)
+            result = Result(lim, value, old, [])
+            if result.growth > 0:
+                result.responsible = _largest_growth(new, baseline, lim)
         else:
-            candidates = [s for s in p.sites if _in_stack(s, lim.function)]
-            got = sum(_site_value(s, lim.key) for s in candidates)
-        if got > lim.limit:
-            violations.append(Violation(lim, got, _responsible(candidates, lim.key)))
-    return violations
+            result = Result(lim, value, None, _largest(new, lim))
+        results.append(result)
+    return results
 
 
 def missing_data(p: Profile, limits: list[Limit]) -> str | None:
     """Why a limit cannot be checked on this profile, or None."""
     for lim in limits:
-        if lim.function is None and p.totals.get(lim.key) is None:
-            return (f"{p.path}: has no {lim.description} (copy profiling was off);"
+        if lim.function is None and lim.key in TOTALS_KEYS and p.totals.get(lim.key) is None:
+            return (f"{p.path}: has no {metric_words(lim.key)} (copy profiling was off);"
                     " drop the limit or profile with copies on")
-        if lim.function is not None and p.sites and all(s.get(lim.key) is None for s in p.sites):
+        if (lim.function is not None or lim.key not in TOTALS_KEYS) and p.sites \
+                and all(s.get(lim.key) is None for s in p.sites):
             return f"{p.path}: its sites have no {lim.key} numbers ({p.mode} mode file)"
     return None
 
 
-def violation_lines(p: Profile, violations: list[Violation]) -> list[str]:
+def result_lines(results: list[Result]) -> list[str]:
+    """Each result that is over its limit: the message and its sites."""
     lines = []
-    for v in violations:
-        lines.append(f"{v.limit.description}: expected <= {count(v.limit.limit)},"
-                     f" got {count(v.got)} ({count(v.got - v.limit.limit)} over)")
-        for site, value in v.responsible:
-            label = site.name if isinstance(site, CopySite) else site_label(site, p)
-            lines.append(f"    {count(value):>15}  {label}")
+    for r in results:
+        if r.passed:
+            continue
+        lines.append(f"{r.limit.description}: {r.message()}")
+        for c in r.responsible:
+            value = signed(c.value) if r.limit.needs_baseline else count(c.value)
+            lines.append(f"    {value:>15}  {c.label}")
     return lines

@@ -12,14 +12,18 @@ their lines here.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import webbrowser
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
 from . import __version__
-from .check import (GLOBAL_LIMITS, Limit, LimitSyntaxError, evaluate, missing_data,
-                    parse_site_limit, violation_lines)
+from .budgets import BudgetError, load_budgets
+from .check import (DEFAULT_GROWTH_METRIC, GLOBAL_LIMITS, Limit, LimitSyntaxError, evaluate,
+                    growth_limits, growth_metric_key, missing_data, parse_site_limit,
+                    result_lines)
+from .ci_output import github_lines, junit_xml
 from .diff import diff_lines
 from .metrics import Metric, find_metric, metric_names
 from .profile import Profile, ProfileError, load
@@ -64,6 +68,16 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _percentage(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage >= 0")
+    return value
+
+
 def _metric(text: str) -> Metric:
     metric = find_metric(text)
     if metric is None:
@@ -104,44 +118,94 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _check_limits(args: argparse.Namespace) -> list[Limit]:
     limits: list[Limit] = []
     for dest, (key, words) in GLOBAL_LIMITS.items():
         value = getattr(args, dest)
         if value is not None:
             limits.append(Limit(words, key, value))
+    if args.max_growth_bytes is not None or args.max_growth_percent is not None:
+        try:
+            key = growth_metric_key(args.metric or DEFAULT_GROWTH_METRIC)
+        except LimitSyntaxError as e:
+            die(str(e))
+        limits += growth_limits(key, args.max_growth_bytes, args.max_growth_percent)
+    elif args.metric is not None:
+        die("--metric: names what --max-growth-bytes/--max-growth-percent measure;"
+            " add one of them")
     for text in args.site or []:
         try:
             limits.append(parse_site_limit(text))
         except LimitSyntaxError as e:
             die(str(e))
+    if args.budgets is not None:
+        try:
+            limits += load_budgets(args.budgets)
+        except BudgetError as e:
+            die(str(e))
+    return limits
+
+
+def _write_text(text: str, path: str, option: str) -> None:
+    """The whole file or none: a temporary name in the same directory, renamed."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        die(f"{option} {path}: cannot write: {e.strerror or e}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    limits = _check_limits(args)
     if not limits:
-        die("check: no limits given; add e.g. --max-end-bytes 0 or --site FUNC:eb<=0")
+        die("check: no limits given; add e.g. --max-end-bytes 0, --site FUNC:eb<=0"
+            " or --budgets FILE")
+    needs_baseline = [lim for lim in limits if lim.needs_baseline]
+    if needs_baseline and args.baseline is None:
+        die(f"check: {needs_baseline[0].description} {needs_baseline[0].bound_text}"
+            " is a growth limit: give the profile to compare with, --baseline OLD")
+    if args.junit is not None:
+        _check_output_path(args.junit, [args.file, *([args.baseline] if args.baseline else [])],
+                           "--junit")
     profile = _load(args.file)
+    baseline = _load(args.baseline) if args.baseline is not None else None
     problem = missing_data(profile, limits)
+    if problem is None and baseline is not None:
+        problem = missing_data(baseline, needs_baseline)
     if problem:
         die(problem)
-    violations = evaluate(profile, limits)
-    if not violations:
-        print(f"{PROG} check: {profile.path}: OK, {len(limits)} limit"
-              f"{'s' if len(limits) != 1 else ''} met")
+    results = evaluate(profile, limits, baseline)
+    failed = [r for r in results if not r.passed]
+    if args.junit is not None:
+        _write_text(junit_xml(results, profile.path, baseline.path if baseline else None),
+                    args.junit, "--junit")
+    n = len(limits)
+    plural = "s" if n != 1 else ""
+    against = f" (baseline {baseline.path})" if baseline is not None else ""
+    if not failed:
+        print(f"{PROG} check: {profile.path}{against}: OK, {n} limit{plural} met")
         return EXIT_OK
-    print(f"{PROG} check: {profile.path}: FAILED, {len(violations)} of {len(limits)}"
-          f" limit{'s' if len(limits) != 1 else ''} exceeded")
-    _print_lines(violation_lines(profile, violations))
+    print(f"{PROG} check: {profile.path}{against}: FAILED, {len(failed)} of {n}"
+          f" limit{plural} exceeded")
+    _print_lines(result_lines(results))
+    if args.github:
+        _print_lines(github_lines(results))
     return EXIT_OVER_LIMIT
 
 
-def _check_output_path(out: str, inputs: list[str]) -> None:
+def _check_output_path(out: str, inputs: list[str], option: str = "-o") -> None:
     out_path = Path(out)
     if out_path.is_dir():
-        die(f"-o {out}: is a directory; name the output file")
+        die(f"{option} {out}: is a directory; name the output file")
     if not out_path.parent.exists() and str(out_path.parent):
-        die(f"-o {out}: directory {out_path.parent} does not exist")
+        die(f"{option} {out}: directory {out_path.parent} does not exist")
     for i in inputs:
         try:
             if Path(i).resolve() == out_path.resolve():
-                die(f"-o {out}: is also an input; write the output elsewhere")
+                die(f"{option} {out}: is also an input; write the output elsewhere")
         except OSError:
             pass
 
@@ -292,8 +356,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--" + dest.replace("_", "-"), dest=dest, type=_non_negative,
                        metavar="N", help=f"at most N {words} ({key})")
     p.add_argument("--site", action="append", metavar="FUNC:METRIC<=N",
-                   help="METRIC summed over the sites with FUNC in their stack is at most N;"
-                        " repeatable")
+                   help="METRIC summed over the sites with FUNC in their stack is at most N"
+                        " (<=+N, <=+P%%: grew at most N, P%% from --baseline); repeatable")
+    p.add_argument("--baseline", metavar="OLD", help="the profile growth limits compare with")
+    p.add_argument("--metric", metavar="METRIC",
+                   help=f"what the growth limits measure (default {DEFAULT_GROWTH_METRIC})")
+    p.add_argument("--max-growth-bytes", type=_non_negative, metavar="N",
+                   help="METRIC grew at most N (its unit: bytes or blocks) from OLD")
+    p.add_argument("--max-growth-percent", type=_percentage, metavar="P",
+                   help="METRIC grew at most P%% from OLD")
+    p.add_argument("--budgets", metavar="FILE", help="more limits, from a TOML budgets file")
+    p.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
+    p.add_argument("--github", action="store_true",
+                   help="also print GitHub Actions annotations for limits exceeded")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("merge", help="merge profiles (fork servers, test suites) into one")

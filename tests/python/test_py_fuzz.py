@@ -22,7 +22,7 @@ import pytest
 
 import heaphunt
 import hh_handmade as hm
-from heaphunt import check, diff, findings, metrics, report, writer
+from heaphunt import check, ci_output, diff, findings, metrics, report, writer
 from heaphunt.cli import main
 
 SEED = 20261124
@@ -113,8 +113,12 @@ def exercise(p: heaphunt.Profile) -> None:
         report.report_lines(p, opts)
     findings.find_all(p)
     diff.diff_lines(p, p, metrics.find_metric("eb"), 5)
-    limits = [check.Limit("x", "eb", 0), check.parse_site_limit("main:tb<=0")]
-    check.violation_lines(p, check.evaluate(p, limits))
+    limits = [check.Limit("x", "eb", 0), check.parse_site_limit("main:tb<=0"),
+              check.parse_site_limit("main:tb<=+1%"), *check.growth_limits("tb", 0, 0.5)]
+    results = check.evaluate(p, limits, baseline=p)
+    check.result_lines(results)
+    ci_output.junit_xml(results, p.path, p.path)
+    ci_output.github_lines(results)
     writer.dumps(writer.merge_profiles([p, p]))
     if p.copy_sites is not None:
         writer.dumps(writer.export_copy_mode(p))
