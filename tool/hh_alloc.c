@@ -106,8 +106,8 @@ Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
 
 void hh_untrack_block(Block* bk)
 {
-   hh_site_retire_block(bk);
    hh_block_remove(bk);
+   hh_site_retire_block(bk);
    if (bk->histo != NULL)
       hh_histo_free(bk->histo, bk->req_szB);
    hh_block_free(bk);
@@ -127,6 +127,7 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
    if (zeroed)
       VG_(memset)(p, 0, req_szB);
    hh_track_new_block(tid, (Addr)p, req_szB, alloc_kind);
+   hh_dumps_write_due();
    return p;
 }
 
@@ -181,6 +182,7 @@ static void free_block(ThreadId tid, void* p, UChar free_kind)
    check_family(tid, bk, free_kind);
    hh_untrack_block(bk);
    VG_(cli_free)(p);
+   hh_dumps_write_due();
 }
 
 static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
@@ -229,6 +231,7 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
    hh_site_note_realloc_copy(bk->site, copied_szB);
 
    hh_site_note_resize(bk->site, old_szB, new_szB);
+   hh_dumps_write_due();
    return p_new;
 }
 

@@ -250,7 +250,7 @@ static Bool pool_exists(Addr pool)
    return VG_(lookupFM)(pools, &key, &val, pool);
 }
 
-Bool hh_custom_client_request(ThreadId tid, UWord* arg, UWord* ret)
+static Bool handle_request(ThreadId tid, UWord* arg, UWord* ret)
 {
    *ret = 0;
    switch (arg[0]) {
@@ -309,6 +309,13 @@ Bool hh_custom_client_request(ThreadId tid, UWord* arg, UWord* ret)
    default:
       return False;
    }
+}
+
+Bool hh_custom_client_request(ThreadId tid, UWord* arg, UWord* ret)
+{
+   Bool handled = handle_request(tid, arg, ret);
+   hh_dumps_write_due();
+   return handled;
 }
 
 /* free(p) of a container with inner blocks still live: they end with

@@ -11,7 +11,9 @@
        vgdb --pid=PID dump [FILE]      (or: heaphunt dump [FILE])
        vgdb --pid=PID stats            (the summary, on stderr)
    - every N instructions with --dump-every=N, as
-     <out-file>.<n> (n = 1, 2, ...), checked whenever the heap changes;
+     <out-file>.<n> (n = 1, 2, ...): the timeline raises hh_dump_due
+     when the heap changes after the next instant, and the event source
+     calls hh_dumps_write_due once its bookkeeping is complete;
    - just before the program replaces itself with execve: without that
      the profile of everything before the exec would be lost, because
      the process never reaches its exit under this tool (DHAT loses it).
@@ -32,10 +34,7 @@
 
 #include "hh_tool.h"
 
-ULong hh_clo_dump_every_instrs = 0;   // --dump-every; 0 = never
-
-static ULong next_periodic_dump_instrs = 0;
-static UInt  n_periodic_dumps = 0;
+static UInt n_periodic_dumps = 0;
 
 /* Writes a profile to path_template (expanded) and says where. */
 static Bool dump_to(const HChar* why, const HChar* path_template)
@@ -64,10 +63,9 @@ Bool hh_dump_now(const HChar* why, const HChar* path_template)
                                              : hh_clo_out_file);
 }
 
-void hh_dumps_check_periodic(void)
+void hh_dumps_write_due(void)
 {
-   if (hh_clo_dump_every_instrs == 0
-       || hh_clock_instrs < next_periodic_dump_instrs)
+   if (!hh_dump_due)
       return;
    n_periodic_dumps++;
    HChar suffix[32];
@@ -75,12 +73,7 @@ void hh_dumps_check_periodic(void)
    HChar* name = out_file_with_suffix(suffix);
    dump_to("--dump-every", name);
    VG_(free)(name);
-   next_periodic_dump_instrs = hh_clock_instrs + hh_clo_dump_every_instrs;
-}
-
-void hh_dumps_init(void)
-{
-   next_periodic_dump_instrs = hh_clo_dump_every_instrs;
+   hh_timeline_dump_written();
 }
 
 //------------------------------------------------------------//

@@ -39,7 +39,7 @@ static void hh_post_clo_init(void)
    VG_(free)(VG_(expand_file_name)("--heaphunt-out-file", hh_clo_out_file));
    if (hh_clo_accesses)
       hh_track_syscall_accesses();
-   hh_dumps_init();
+   hh_timeline_start_dumps();
 }
 
 /* --max-end-bytes / --max-end-blocks: True if the run is within them;

@@ -31,6 +31,7 @@ Bool         hh_clo_accesses        = True;
 Long         hh_clo_max_end_bytes   = -1;
 Long         hh_clo_max_end_blocks  = -1;
 Int          hh_clo_limit_exit_code = 1;
+ULong        hh_clo_dump_every_instrs = 0;   // 0 = never
 
 static XArray* alloc_fns  = NULL;   // HChar*, from --alloc-fn
 static XArray* ignore_fns = NULL;   // HChar*, from --ignore-fn

@@ -495,12 +495,17 @@ static Site* copy_site(const Site* s)
    return copy;
 }
 
+/* A live block goes into a copy of its site, made when the site's
+   first live block is folded in: the live Site is never written, even
+   if its counters and the block table were to disagree. */
 static void fold_live_block_into_snapshot(Block* bk, void* opaque)
 {
    SitesSnapshot* snap = (SitesSnapshot*)opaque;
-   tl_assert(bk->site->index < snap->n_sites);
-   Site* copy = snap->sites[bk->site->index];
-   fold_block(copy, bk, snap->t_instrs, True);
+   UInt i = bk->site->index;
+   tl_assert(i < snap->n_sites);
+   if (snap->sites[i] == bk->site)
+      snap->sites[i] = copy_site(bk->site);
+   fold_block(snap->sites[i], bk, snap->t_instrs, True);
 }
 
 SitesSnapshot* hh_snapshot_take(void)
@@ -513,10 +518,8 @@ SitesSnapshot* hh_snapshot_take(void)
    /* Only sites with live blocks change when those are folded in; the
       others are shared with the live state (nothing runs while a
       snapshot exists), which keeps a snapshot of a million sites small. */
-   for (UWord i = 0; i < snap->n_sites; i++) {
-      Site* s = hh_site_at(i);
-      snap->sites[i] = s->live_blocks > 0 ? copy_site(s) : s;
-   }
+   for (UWord i = 0; i < snap->n_sites; i++)
+      snap->sites[i] = hh_site_at(i);
    hh_blocks_for_each(fold_live_block_into_snapshot, snap);
 
    snap->reads_bytes = snap->writes_bytes = 0;

@@ -15,7 +15,14 @@
    exact global peak and the end are added when the profile is written.
 
    Checkpoints are moments the program names with the client request
-   HEAPHUNT_CHECKPOINT("name"): the name, the time and the live heap. */
+   HEAPHUNT_CHECKPOINT("name"): the name, the time and the live heap.
+
+   --dump-every=N asks for a profile every N instructions, checked when
+   the heap changes.  The timeline only says that one is due, with the
+   flag hh_dump_due: it is noted in the middle of the bookkeeping of an
+   allocation or a free, when a profile would see a half-counted block.
+   The event source that changed the heap writes the profile once its
+   bookkeeping is complete (hh_dumps_write_due). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
@@ -35,6 +42,9 @@ typedef struct {
 
 static TimelineBucket buckets[HH_TIMELINE_BUCKETS];
 static UInt           width_log2 = 10;   // bucket width: 1024 instrs
+
+Bool         hh_dump_due = False;
+static ULong next_dump_instrs = 0;   // --dump-every's next instant
 
 typedef struct {
    HChar* name;
@@ -95,7 +105,19 @@ void hh_timeline_note(void)
    b->last_t      = now;
    b->last_bytes  = hh_live_bytes;
    b->last_blocks = hh_live_blocks;
-   hh_dumps_check_periodic();
+   if (hh_clo_dump_every_instrs != 0 && now >= next_dump_instrs)
+      hh_dump_due = True;
+}
+
+void hh_timeline_start_dumps(void)
+{
+   next_dump_instrs = hh_clo_dump_every_instrs;
+}
+
+void hh_timeline_dump_written(void)
+{
+   hh_dump_due = False;
+   next_dump_instrs = hh_clock_instrs + hh_clo_dump_every_instrs;
 }
 
 /* Adds (t, bytes, blocks) unless t does not advance; the arrays have

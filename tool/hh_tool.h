@@ -329,6 +329,13 @@ void      hh_copy_site_for_each_end(const CopySite* cs, Bool is_source,
 void hh_timeline_init(void);
 /* Call after every change of the live totals. */
 void hh_timeline_note(void);
+/* Raised by hh_timeline_note when --dump-every's next instant has
+   passed.  Never acted on where it is raised: the event source that
+   changed the heap writes the profile (hh_dumps_write_due) after its
+   bookkeeping is complete, and that lowers it. */
+extern Bool hh_dump_due;
+void hh_timeline_start_dumps(void);    // after the options are known
+void hh_timeline_dump_written(void);   // lowers the flag, plans the next
 void hh_checkpoint_add(const HChar* name);
 /* Writing (hh_output.c) iterates these. */
 UWord hh_timeline_points(ULong** t, ULong** bytes, ULong** blocks);
@@ -340,7 +347,6 @@ void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
 //--- Profiles before exit (hh_dumps.c)                    ---//
 //------------------------------------------------------------//
 
-void hh_dumps_init(void);
 void hh_dumps_register(void);
 /* Set when the program calls exit / exit_group (not when a signal
    kills it). */
@@ -348,7 +354,9 @@ extern Bool hh_client_exited;
 extern Int  hh_client_exit_status;
 /* path_template NULL: the --heaphunt-out-file name. */
 Bool hh_dump_now(const HChar* why, const HChar* path_template);
-void hh_dumps_check_periodic(void);
+/* Writes the --dump-every profile if one is due (hh_dump_due).  Called
+   by event sources only, when the event's bookkeeping is complete. */
+void hh_dumps_write_due(void);
 Bool hh_handle_monitor_command(const HChar* command);
 void hh_print_monitor_help(void);
 
