@@ -1,10 +1,11 @@
-"""pytest wiring for the example: load heaphunt's pytest plugin.
+"""pytest wiring for the example, run from heaphunt's source tree.
 
-In your own project, make heaphunt's Python package importable (after
-`make install` it is in <prefix>/share/heaphunt/python; put that on
-PYTHONPATH) and add the `pytest_plugins` line below to your top-level
-conftest.py, or pass `-p heaphunt.pytest_plugin` to pytest.  Here the source
-tree's copy of the package is used, so the example runs without installing.
+Installed heaphunt (the Debian package, pip, make install) needs no conftest:
+pytest loads the plugin through the package's entry point.  Here the source
+tree's copy of the package is used instead, so that the example runs without
+installing: its python/ goes first on sys.path and the plugin is loaded by
+name.  (The repository's pyproject.toml passes `-p no:heaphunt`, so that an
+installed copy's plugin does not load too.)
 """
 
 import sys

@@ -247,7 +247,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     _load(args.file)  # a bad file is reported here, not in the browser
     viewer_dir = find_viewer_dir(args.viewer_dir)
     if viewer_dir is None:
-        where = args.viewer_dir or "viewer/ beside the package's python/ directory"
+        where = args.viewer_dir or ("the viewer installed with the package "
+                                    "(<prefix>/share/heaphunt/viewer, or viewer/ in a source tree)")
         die(f"no viewer found ({where} has no index.html); pass --viewer-dir DIR")
     try:
         server = make_server(viewer_dir, profile_path.resolve(), args.port)

@@ -1,8 +1,12 @@
 """pytest plugin: the `heaphunt` fixture runs a program under heaphunt.
 
-Enable it with `-p heaphunt.pytest_plugin` on pytest's command line, or
-`pytest_plugins = ["heaphunt.pytest_plugin"]` in the top-level conftest.py
-(python/ must be on sys.path or PYTHONPATH).  Then:
+Installed (the Debian package, `pip install`, `make install`), the package
+registers this module under its `pytest11` entry point, so pytest loads it
+by itself: no conftest line.  `pytest -p no:heaphunt` turns it off.  From a
+source tree that is not installed, put python/ on PYTHONPATH and pass
+`-p heaphunt.pytest_plugin` (or write `pytest_plugins =
+["heaphunt.pytest_plugin"]` in the top-level conftest.py); not both that and
+an installed copy, since pytest refuses a plugin registered twice.  Then:
 
     @pytest.mark.heaphunt_options("--histogram-max=16")
     def test_make_event_counts(heaphunt):

@@ -1,7 +1,7 @@
 """`heaphunt view FILE`: serve the viewer and one profile on localhost.
 
 The viewer is the static page in the repository's viewer/ directory (or the
-installed copy); it loads the profile named by its `?file=URL` parameter.
+installed copy, <prefix>/share/heaphunt/viewer); it loads the profile named by its `?file=URL` parameter.
 We serve the viewer's files at / and the profile at /profile.json, on
 127.0.0.1 only, and hand out http://127.0.0.1:PORT/index.html?file=/profile.json.
 Nothing else on the machine is reachable through the server: the viewer
@@ -21,9 +21,11 @@ VIEWER_ENTRY = "index.html"
 
 
 def find_viewer_dir(explicit: str | None = None) -> Path | None:
-    """--viewer-dir, else $HEAPHUNT_VIEWER_DIR, else viewer/ beside the
-    package's python/ directory: <repo>/viewer in a source tree, and
-    <datadir>/heaphunt/viewer when installed as <datadir>/heaphunt/python."""
+    """--viewer-dir, else $HEAPHUNT_VIEWER_DIR, else the viewer that came
+    with the package: <repo>/viewer beside a source tree's python/, or
+    <prefix>/share/heaphunt/viewer for a package installed in a Python
+    directory under <prefix>/lib (make install, the Debian package and pip
+    all install it there)."""
     candidates = []
     if explicit:
         candidates.append(Path(explicit))
@@ -32,6 +34,10 @@ def find_viewer_dir(explicit: str | None = None) -> Path | None:
     else:
         package_dir = Path(__file__).resolve().parent
         candidates.append(package_dir.parent.parent / "viewer")
+        prefix = next((p.parent for p in package_dir.parents if p.name in ("lib", "lib64")),
+                      None)
+        if prefix is not None:
+            candidates.append(prefix / "share" / "heaphunt" / "viewer")
     for c in candidates:
         if (c / VIEWER_ENTRY).is_file():
             return c
