@@ -19,13 +19,15 @@ note() { echo "install-deps: $*" >&2; }
 repo_dir=$(cd "$(dirname "$0")/.." && pwd)
 
 # Debian packages: what the build (autotools, a C toolchain, Valgrind's SDK),
-# the in-tree builds (dpkg-dev for `apt-get source`) and the tests (pytest,
-# chromium, node) need; the exact-count examples' test frameworks
-# (GoogleTest, Catch2, pytest-xdist) and a JUnit XML reader for check's
-# --junit output.
+# the in-tree builds (dpkg-dev for `apt-get source`), the Debian package
+# (debhelper, dh-python, lintian; scripts/build-deb.sh) and the tests (pytest,
+# chromium, node, python3-venv for the pip install test) need; the
+# exact-count examples' test frameworks (GoogleTest, Catch2, pytest-xdist)
+# and a JUnit XML reader for check's --junit output.
 debian_packages=(
     build-essential gcc g++ make autoconf automake pkg-config
     valgrind python3 python3-pytest dpkg-dev bzip2 xz-utils
+    debhelper dh-python lintian python3-venv
     chromium
     libgtest-dev catch2 python3-pytest-xdist python3-junitparser
 )
