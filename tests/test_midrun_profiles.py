@@ -39,7 +39,7 @@ EXPECTED_SITES_AT_EXIT = {
     "pool_arena_d": {"tb": 512, "tbk": 1, "eb": 0, "rb": 0, "wb": 0},
     "pool_get_d": {"tb": 64, "tbk": 2, "eb": 0, "rb": 0, "wb": 64},
     "arena_e": {"tb": 128, "tbk": 1, "eb": 128, "ebk": 1, "rb": 0, "wb": 0,
-                },
+                "hhNoAccK": 1},
     "carve_e": {"tb": 32, "tbk": 1, "eb": 32, "ebk": 1, "rb": 0, "wb": 32},
 }
 

@@ -191,3 +191,18 @@ def test_acc_histograms_equal_dhat(program_runs, program: str) -> None:
             problems.append(f"site {' > '.join(site.frames[:2])}:\n"
                             f"  DHAT     {site.acc}\n  heaphunt {got}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_no_acc_histogram_where_dhat_has_none(program_runs, program: str) -> None:
+    """Where DHAT writes no histogram for a site, heaphunt writes none
+    either (whether a site keeps one depends on the order in which its
+    blocks retire: retire_order.c)."""
+    dhat = program_runs.get("dhat", program)
+    heaphunt = program_runs.get("heaphunt", program)
+    dhat_accs = {tuple(s.frames): s.acc for s in dhat.sites}
+    problems = [f"site {' > '.join(site.frames[:2])}: heaphunt {site.acc}, DHAT none"
+                for site in heaphunt.sites
+                if site.acc is not None and tuple(site.frames) in dhat_accs
+                and dhat_accs[tuple(site.frames)] is None]
+    assert not problems, "\n".join(problems)

@@ -78,40 +78,8 @@ static Bool first_report_from(ThreadId tid)
 }
 
 //------------------------------------------------------------//
-//--- Block life                                           ---//
+//--- Allocating, freeing, resizing                        ---//
 //------------------------------------------------------------//
-
-Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
-                          UChar alloc_kind)
-{
-   tl_assert(req_szB > 0);
-   Block* bk = hh_block_new();
-   bk->payload        = payload;
-   bk->req_szB        = req_szB;
-   bk->site           = hh_site_for_ec(VG_(record_ExeContext)(tid, 0));
-   bk->t_alloc_instrs = hh_clock_instrs;
-   bk->t_last_access_instrs = hh_clock_instrs;
-   bk->reads_bytes    = 0;
-   bk->writes_bytes   = 0;
-   bk->histo          = NULL;
-   bk->written_after_read = 0;
-   bk->alloc_kind     = alloc_kind;
-   if (hh_clo_accesses && req_szB <= hh_clo_histogram_max)
-      bk->histo = hh_histo_new(req_szB);
-
-   hh_block_insert(bk);
-   hh_site_note_alloc(bk->site, req_szB);
-   return bk;
-}
-
-void hh_untrack_block(Block* bk)
-{
-   hh_block_remove(bk);
-   hh_site_retire_block(bk);
-   if (bk->histo != NULL)
-      hh_histo_free(bk->histo, bk->req_szB);
-   hh_block_free(bk);
-}
 
 static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
                        Bool zeroed, UChar alloc_kind)
@@ -126,7 +94,7 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
       return NULL;
    if (zeroed)
       VG_(memset)(p, 0, req_szB);
-   hh_track_new_block(tid, (Addr)p, req_szB, alloc_kind);
+   hh_life_track(tid, (Addr)p, req_szB, alloc_kind);
    hh_dumps_write_due();
    return p;
 }
@@ -154,20 +122,15 @@ static void check_family(ThreadId tid, const Block* bk, UChar free_kind)
    VG_(get_and_pp_StackTrace)(tid, VG_(clo_backtrace_size));
 }
 
-/* The live block starting exactly at p, or NULL. */
-static Block* block_starting_at(Addr p)
-{
-   Block* bk = hh_block_containing(p);
-   return (bk != NULL && bk->payload == p) ? bk : NULL;
-}
-
 static void free_block(ThreadId tid, void* p, UChar free_kind)
 {
    if (p == NULL)
       return;
-   Block* bk = block_starting_at((Addr)p);
+   /* A malloc'ed block that custom blocks were carved from is out of
+      the table while they live; freeing it ends them too. */
+   Block* bk = hh_life_block_at((Addr)p);
    if (bk == NULL)
-      bk = hh_custom_take_hidden_container((Addr)p);
+      bk = hh_life_container_at((Addr)p);
    if (bk == NULL) {
       n_bad_frees++;
       report_bad_pointer(tid, free_family_name(free_kind), p);
@@ -180,7 +143,7 @@ static void free_block(ThreadId tid, void* p, UChar free_kind)
       return;
    }
    check_family(tid, bk, free_kind);
-   hh_untrack_block(bk);
+   hh_life_untrack(bk);
    VG_(cli_free)(p);
    hh_dumps_write_due();
 }
@@ -188,7 +151,7 @@ static void free_block(ThreadId tid, void* p, UChar free_kind)
 static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
 {
    tl_assert(new_szB > 0);
-   Block* bk = block_starting_at((Addr)p_old);
+   Block* bk = hh_life_block_at((Addr)p_old);
    if (bk == NULL || bk->alloc_kind == HH_ALLOC_CUSTOM) {
       n_bad_reallocs++;
       report_bad_pointer(tid, "realloc", p_old);
@@ -196,41 +159,30 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
    }
    check_family(tid, bk, HH_ALLOC_MALLOC);
 
-   /* Tracking offsets across a resize is not meaningful (DHAT drops the
-      histogram too, and the numbers must agree). */
-   if (bk->histo != NULL) {
-      hh_histo_free(bk->histo, bk->req_szB);
-      bk->histo = NULL;
-   }
+   /* Tracking offsets across a resize is not meaningful: the histogram
+      goes, even if the resize then fails, as in DHAT (the numbers must
+      agree). */
+   hh_life_drop_histogram(bk);
 
    SizeT old_szB = bk->req_szB;
    void* p_new = p_old;
+   SizeT moved_szB = 0;
    if (new_szB > old_szB) {
       p_new = VG_(cli_malloc)(VG_(clo_alignment), new_szB);
       if (p_new == NULL)
          return NULL;   // the old block stays, untouched
       VG_(memcpy)(p_new, p_old, old_szB);
-      bk->site->realloc_moved_bytes += old_szB;
-      hh_block_remove(bk);
       VG_(cli_free)(p_old);
-      bk->payload = (Addr)p_new;
-      bk->req_szB = new_szB;
-      hh_block_insert(bk);
-   } else {
-      /* Shrinks in place; the tail is unused.  Out of the table and back,
-         so that its indexes (hh_blocks.c) forget the tail. */
-      hh_block_remove(bk);
-      bk->req_szB = new_szB;
-      hh_block_insert(bk);
+      moved_szB = old_szB;
    }
+   /* A smaller block shrinks in place; its tail is unused. */
+   hh_life_move(bk, (Addr)p_new, new_szB);
 
    /* The copy realloc implies, counted as DHAT does (even when the block
       shrinks in place).  Not a use of the data: the access times and
       flags do not change. */
    SizeT copied_szB = old_szB < new_szB ? old_szB : new_szB;
-   hh_site_note_realloc_copy(bk->site, copied_szB);
-
-   hh_site_note_resize(bk->site, old_szB, new_szB);
+   hh_site_note_realloc_copy(bk->site, copied_szB, moved_szB);
    hh_dumps_write_due();
    return p_new;
 }

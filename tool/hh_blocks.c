@@ -342,28 +342,40 @@ Block* hh_block_containing(Addr a)
    return found;
 }
 
-/* The blocks of the granule map: each once, at its first granule. */
-static void for_each_mapped_block(void (*fn)(Block*, void*), void* opaque)
+static Int cmp_chunks(const void* a, const void* b)
 {
-   GranuleChunk* c;
-   VG_(HT_ResetIter)(granule_chunks);
-   while ((c = VG_(HT_Next)(granule_chunks)) != NULL) {
-      Addr base = c->chunk << HH_CHUNK_SHIFT;
-      for (UWord i = 0; i < HH_GRANULES_PER_CHUNK; i++) {
-         Block* bk = c->granule[i];
-         if (bk != NULL && bk->payload == base + (i << HH_GRANULE_SHIFT))
-            fn(bk, opaque);
-      }
-   }
+   UWord c1 = (*(const GranuleChunk* const*)a)->chunk;
+   UWord c2 = (*(const GranuleChunk* const*)b)->chunk;
+   return c1 < c2 ? -1 : c1 > c2 ? 1 : 0;
 }
 
+/* The tree is walked in order; the granule map's chunks are sorted and
+   each is scanned from its first granule (a block is visited once, at
+   its first granule), and the two sequences are merged. */
 void hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque)
 {
-   TreeEntry* e;
+   UInt n_chunks = 0;
+   GranuleChunk** chunks =
+      (GranuleChunk**)VG_(HT_to_array)(granule_chunks, &n_chunks);
+   VG_(ssort)(chunks, n_chunks, sizeof(GranuleChunk*), cmp_chunks);
+
    VG_(OSetGen_ResetIter)(tree);
-   while ((e = VG_(OSetGen_Next)(tree)) != NULL)
+   TreeEntry* e = VG_(OSetGen_Next)(tree);
+   for (UInt c = 0; c < n_chunks; c++) {
+      Addr base = chunks[c]->chunk << HH_CHUNK_SHIFT;
+      for (UWord i = 0; i < HH_GRANULES_PER_CHUNK; i++) {
+         Block* bk = chunks[c]->granule[i];
+         if (bk == NULL || bk->payload != base + (i << HH_GRANULE_SHIFT))
+            continue;
+         for (; e != NULL && e->lo < bk->payload; e = VG_(OSetGen_Next)(tree))
+            fn(e->bk, opaque);
+         fn(bk, opaque);
+      }
+   }
+   for (; e != NULL; e = VG_(OSetGen_Next)(tree))
       fn(e->bk, opaque);
-   for_each_mapped_block(fn, opaque);
+   if (chunks != NULL)
+      VG_(free)(chunks);
 }
 
 UWord hh_blocks_live_count(void)

@@ -62,8 +62,7 @@ static Bool give_block_a_histogram(Addr address)
                 "ignored\n", bk->req_szB, limit);
       return False;
    }
-   bk->histo = hh_histo_new(bk->req_szB);
-   hh_block_histogram_added(bk);
+   hh_life_give_histogram(bk);
    return True;
 }
 
@@ -104,7 +103,8 @@ Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
       *ret = hh_dump_now("HEAPHUNT_DUMP", (const HChar*)arg[1]) ? 1 : 0;
       return True;
    case VG_USERREQ__HEAPHUNT_CHECKPOINT:
-      hh_checkpoint_add(arg[1] != 0 ? (const HChar*)arg[1] : "(unnamed)");
+      hh_checkpoint_add(arg[1] != 0 ? (const HChar*)arg[1] : "(unnamed)",
+                        hh_live_bytes, hh_live_blocks);
       *ret = 0;
       return True;
    case VG_USERREQ__HEAPHUNT_COPY:

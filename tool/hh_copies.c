@@ -135,14 +135,10 @@ void hh_copy_note(ThreadId tid, Addr dst, Addr src, SizeT szB)
    Site* to   = site_holding(dst);
    add_bytes(cs->bytes_by_source_site, from, szB);
    add_bytes(cs->bytes_by_dest_site, to, szB);
-   if (from != NULL) {
-      from->copy_out_bytes += szB;
-      from->copy_out_calls++;
-   }
-   if (to != NULL) {
-      to->copy_in_bytes += szB;
-      to->copy_in_calls++;
-   }
+   if (from != NULL)
+      hh_site_note_copied_out(from, szB);
+   if (to != NULL)
+      hh_site_note_copied_in(to, szB);
 }
 
 UWord hh_copy_sites_count(void)

@@ -69,8 +69,6 @@
 
 #include "hh_tool.h"
 
-ULong hh_clock_instrs = 0;
-
 #if defined(VG_BIGENDIAN)
 #  define HH_ENDIAN Iend_BE
 #else

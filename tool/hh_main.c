@@ -118,6 +118,7 @@ static void hh_pre_clo_init(void)
    hh_sites_init();
    hh_copies_init();
    hh_timeline_init();
+   hh_lifecycle_init();
    hh_custom_init();
 }
 

@@ -213,7 +213,9 @@ static void write_command(JsonOut* out)
 static void write_timeline(JsonOut* out)
 {
    ULong *t, *bytes, *blocks;
-   UWord n = hh_timeline_points(&t, &bytes, &blocks);
+   TimelinePoint peak = { hh_peak_instrs, hh_peak_bytes, hh_peak_blocks };
+   TimelinePoint end  = { hh_clock_instrs, hh_live_bytes, hh_live_blocks };
+   UWord n = hh_timeline_points(&peak, &end, &t, &bytes, &blocks);
    const HChar* keys[3] = { "t", "b", "bk" };
    ULong*       series[3] = { t, bytes, blocks };
    hh_json_raw(out, ",\"hhTimeline\":{");

@@ -26,11 +26,10 @@
    to site, filled on first sight; behind it a WordFM keyed by the
    trimmed frame list, consulted only for new ExeContexts.
 
-   Writing a profile never disturbs the live state: hh_snapshot_take
-   copies every site and folds the still-live blocks into the copies as
-   if they retired now.  That is what makes a profile at exit, a dump
-   requested by the program half way through and a monitor command's
-   dump all the same code. */
+   A Site's fields are written here only: by the notes of allocations,
+   frees, resizes and copies, and by a block's retirement.  A snapshot
+   (hh_snapshot.c) works on copies made here, into which it folds the
+   blocks still live as they would retire now. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
@@ -306,7 +305,7 @@ void hh_site_note_alloc(Site* s, SizeT szB)
    hh_live_blocks++;
    hh_live_bytes += szB;
    note_possible_peak();
-   hh_timeline_note();
+   hh_timeline_note(hh_live_bytes, hh_live_blocks);
 }
 
 void hh_site_note_free(Site* s, SizeT szB)
@@ -322,7 +321,7 @@ void hh_site_note_free(Site* s, SizeT szB)
    tl_assert(hh_live_blocks >= 1 && hh_live_bytes >= szB);
    hh_live_blocks--;
    hh_live_bytes -= szB;
-   hh_timeline_note();
+   hh_timeline_note(hh_live_bytes, hh_live_blocks);
 }
 
 /* realloc: counted as DHAT does, as one more allocated block of the new
@@ -344,7 +343,7 @@ void hh_site_note_resize(Site* s, SizeT old_szB, SizeT new_szB)
    hh_live_bytes = hh_live_bytes - old_szB + new_szB;
    if (new_szB >= old_szB)
       note_possible_peak();
-   hh_timeline_note();
+   hh_timeline_note(hh_live_bytes, hh_live_blocks);
 }
 
 ULong hh_site_gb(const Site* s)
@@ -444,42 +443,40 @@ void hh_site_retire_block(Block* bk)
    }
 }
 
-void hh_site_note_realloc_copy(Site* s, SizeT copied_szB)
+void hh_site_note_realloc_copy(Site* s, SizeT copied_szB, SizeT moved_szB)
 {
    s->reads_bytes  += copied_szB;
    s->writes_bytes += copied_szB;
+   s->realloc_moved_bytes += moved_szB;
    if (!s->ignored) {
       retired_reads_bytes  += copied_szB;
       retired_writes_bytes += copied_szB;
    }
 }
 
-typedef struct { ULong reads_bytes, writes_bytes; } AccessSums;
-
-static void add_live_block_accesses(Block* bk, void* opaque)
+void hh_site_note_copied_in(Site* s, SizeT szB)
 {
-   AccessSums* sums = (AccessSums*)opaque;
-   if (bk->site->ignored)
-      return;
-   sums->reads_bytes  += bk->reads_bytes;
-   sums->writes_bytes += bk->writes_bytes;
+   s->copy_in_bytes += szB;
+   s->copy_in_calls++;
 }
 
-/* O(live blocks): for client requests and monitor commands only, so
-   that the access path need not keep global sums. */
-void hh_reads_writes_now(ULong* reads_bytes, ULong* writes_bytes)
+void hh_site_note_copied_out(Site* s, SizeT szB)
 {
-   AccessSums sums = { retired_reads_bytes, retired_writes_bytes };
-   hh_blocks_for_each(add_live_block_accesses, &sums);
-   *reads_bytes  = sums.reads_bytes;
-   *writes_bytes = sums.writes_bytes;
+   s->copy_out_bytes += szB;
+   s->copy_out_calls++;
+}
+
+void hh_sites_retired_accesses(ULong* reads_bytes, ULong* writes_bytes)
+{
+   *reads_bytes  = retired_reads_bytes;
+   *writes_bytes = retired_writes_bytes;
 }
 
 //------------------------------------------------------------//
-//--- Snapshots                                            ---//
+//--- Copies for snapshots                                 ---//
 //------------------------------------------------------------//
 
-static Site* copy_site(const Site* s)
+Site* hh_site_copy(const Site* s)
 {
    Site* copy = VG_(malloc)("hh.sites.snap_site", sizeof(Site));
    *copy = *s;
@@ -495,53 +492,14 @@ static Site* copy_site(const Site* s)
    return copy;
 }
 
-/* A live block goes into a copy of its site, made when the site's
-   first live block is folded in: the live Site is never written, even
-   if its counters and the block table were to disagree. */
-static void fold_live_block_into_snapshot(Block* bk, void* opaque)
+void hh_site_fold_live_block(Site* copy, const Block* bk, ULong t_instrs)
 {
-   SitesSnapshot* snap = (SitesSnapshot*)opaque;
-   UInt i = bk->site->index;
-   tl_assert(i < snap->n_sites);
-   if (snap->sites[i] == bk->site)
-      snap->sites[i] = copy_site(bk->site);
-   fold_block(snap->sites[i], bk, snap->t_instrs, True);
+   fold_block(copy, bk, t_instrs, True);
 }
 
-SitesSnapshot* hh_snapshot_take(void)
+void hh_site_copy_free(Site* copy)
 {
-   SitesSnapshot* snap = VG_(malloc)("hh.sites.snap", sizeof(SitesSnapshot));
-   snap->n_sites  = hh_sites_count();
-   snap->t_instrs = hh_clock_instrs;
-   snap->sites    = VG_(malloc)("hh.sites.snap_list",
-                                (snap->n_sites + 1) * sizeof(Site*));
-   /* Only sites with live blocks change when those are folded in; the
-      others are shared with the live state (nothing runs while a
-      snapshot exists), which keeps a snapshot of a million sites small. */
-   for (UWord i = 0; i < snap->n_sites; i++)
-      snap->sites[i] = hh_site_at(i);
-   hh_blocks_for_each(fold_live_block_into_snapshot, snap);
-
-   snap->reads_bytes = snap->writes_bytes = 0;
-   for (UWord i = 0; i < snap->n_sites; i++) {
-      const Site* s = snap->sites[i];
-      if (s->ignored)
-         continue;
-      snap->reads_bytes  += s->reads_bytes;
-      snap->writes_bytes += s->writes_bytes;
-   }
-   return snap;
-}
-
-void hh_snapshot_free(SitesSnapshot* snap)
-{
-   for (UWord i = 0; i < snap->n_sites; i++) {
-      if (snap->sites[i] == hh_site_at(i))
-         continue;   // shared, not a copy
-      if (snap->sites[i]->histo != NULL)
-         VG_(free)(snap->sites[i]->histo);
-      VG_(free)(snap->sites[i]);
-   }
-   VG_(free)(snap->sites);
-   VG_(free)(snap);
+   if (copy->histo != NULL)
+      VG_(free)(copy->histo);
+   VG_(free)(copy);
 }

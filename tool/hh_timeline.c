@@ -2,8 +2,15 @@
 /*--- heaphunt: live heap size over time            hh_timeline.c ---*/
 /*--------------------------------------------------------------------*/
 
-/* Records the live heap (bytes and blocks) over the run for plotting,
-   in bounded memory whatever the run's length.
+/* Time, and the live heap over time.
+
+   The clock, hh_clock_instrs, counts the guest instructions executed by
+   all threads: the profile's time unit.  Generated code adds to it
+   (hh_instrument.c); everything else only reads it.
+
+   The timeline records the live heap (bytes and blocks) over the run for
+   plotting, in bounded memory whatever the run's length; the sites
+   (hh_sites.c) give it each new value.
 
    Time is cut into HH_TIMELINE_BUCKETS buckets of equal width, a power
    of two instructions.  Each bucket keeps the highest live byte count
@@ -42,6 +49,8 @@ typedef struct {
 
 static TimelineBucket buckets[HH_TIMELINE_BUCKETS];
 static UInt           width_log2 = 10;   // bucket width: 1024 instrs
+
+ULong hh_clock_instrs = 0;
 
 Bool         hh_dump_due = False;
 static ULong next_dump_instrs = 0;   // --dump-every's next instant
@@ -90,21 +99,21 @@ static void halve_resolution(void)
    width_log2++;
 }
 
-void hh_timeline_note(void)
+void hh_timeline_note(ULong live_bytes, ULong live_blocks)
 {
    ULong now = hh_clock_instrs;
    while ((now >> width_log2) >= HH_TIMELINE_BUCKETS)
       halve_resolution();
    TimelineBucket* b = &buckets[now >> width_log2];
-   if (!b->used || hh_live_bytes >= b->max_bytes) {
+   if (!b->used || live_bytes >= b->max_bytes) {
       b->max_t      = now;
-      b->max_bytes  = hh_live_bytes;
-      b->max_blocks = hh_live_blocks;
+      b->max_bytes  = live_bytes;
+      b->max_blocks = live_blocks;
    }
    b->used        = True;
    b->last_t      = now;
-   b->last_bytes  = hh_live_bytes;
-   b->last_blocks = hh_live_blocks;
+   b->last_bytes  = live_bytes;
+   b->last_blocks = live_blocks;
    if (hh_clo_dump_every_instrs != 0 && now >= next_dump_instrs)
       hh_dump_due = True;
 }
@@ -139,7 +148,8 @@ static void append_point(UWord* n, ULong* t, ULong* bytes, ULong* blocks,
    (*n)++;
 }
 
-UWord hh_timeline_points(ULong** t_out, ULong** bytes_out,
+UWord hh_timeline_points(const TimelinePoint* peak, const TimelinePoint* end,
+                         ULong** t_out, ULong** bytes_out,
                          ULong** blocks_out)
 {
    UWord cap = 2 * HH_TIMELINE_BUCKETS + 3;
@@ -147,7 +157,7 @@ UWord hh_timeline_points(ULong** t_out, ULong** bytes_out,
    ULong* bytes  = VG_(malloc)("hh.timeline.b", cap * sizeof(ULong));
    ULong* blocks = VG_(malloc)("hh.timeline.bk", cap * sizeof(ULong));
    UWord  n = 0;
-   Bool   peak_written = hh_peak_instrs == 0;
+   Bool   peak_written = peak->t == 0;
 
    append_point(&n, t, bytes, blocks, 0, 0, 0);
    for (UInt i = 0; i < HH_TIMELINE_BUCKETS; i++) {
@@ -155,9 +165,9 @@ UWord hh_timeline_points(ULong** t_out, ULong** bytes_out,
       if (!b->used)
          continue;
       /* The exact global peak, in time order with the buckets. */
-      if (!peak_written && hh_peak_instrs <= b->max_t) {
-         append_point(&n, t, bytes, blocks, hh_peak_instrs, hh_peak_bytes,
-                      hh_peak_blocks);
+      if (!peak_written && peak->t <= b->max_t) {
+         append_point(&n, t, bytes, blocks, peak->t, peak->bytes,
+                      peak->blocks);
          peak_written = True;
       }
       append_point(&n, t, bytes, blocks, b->max_t, b->max_bytes,
@@ -167,10 +177,9 @@ UWord hh_timeline_points(ULong** t_out, ULong** bytes_out,
                       b->last_blocks);
    }
    if (!peak_written)
-      append_point(&n, t, bytes, blocks, hh_peak_instrs, hh_peak_bytes,
-                   hh_peak_blocks);
-   append_point(&n, t, bytes, blocks, hh_clock_instrs, hh_live_bytes,
-                hh_live_blocks);
+      append_point(&n, t, bytes, blocks, peak->t, peak->bytes,
+                   peak->blocks);
+   append_point(&n, t, bytes, blocks, end->t, end->bytes, end->blocks);
    tl_assert(n <= cap);
    *t_out = t;
    *bytes_out = bytes;
@@ -178,13 +187,14 @@ UWord hh_timeline_points(ULong** t_out, ULong** bytes_out,
    return n;
 }
 
-void hh_checkpoint_add(const HChar* name)
+void hh_checkpoint_add(const HChar* name, ULong live_bytes,
+                       ULong live_blocks)
 {
    Checkpoint cp;
    cp.name   = VG_(strdup)("hh.timeline.cp_name", name);
    cp.t      = hh_clock_instrs;
-   cp.bytes  = hh_live_bytes;
-   cp.blocks = hh_live_blocks;
+   cp.bytes  = live_bytes;
+   cp.blocks = live_blocks;
    VG_(addToXA)(checkpoints, &cp);
 }
 

@@ -69,12 +69,8 @@ Bool hh_is_ignore_fn(const HChar* fn_name);
 Bool hh_have_ignore_fns(void);
 
 //------------------------------------------------------------//
-//--- The clock (hh_instrument.c)                          ---//
+//--- Instrumentation (hh_instrument.c)                    ---//
 //------------------------------------------------------------//
-
-/* Guest instructions executed so far, by all threads.  Incremented by
-   generated code; this is the profile's time unit ("instrs"). */
-extern ULong hh_clock_instrs;
 
 IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
                     const VexGuestLayout* layout,
@@ -198,17 +194,31 @@ extern ULong hh_peak_seq;
 extern ULong hh_total_blocks, hh_total_bytes;
 extern ULong hh_live_blocks, hh_live_bytes;
 extern ULong hh_peak_blocks, hh_peak_bytes, hh_peak_instrs;
-/* Bytes read and written in every counted block, live or not, so far
-   (client stats, monitor). */
-void hh_reads_writes_now(ULong* reads_bytes, ULong* writes_bytes);
 
 void  hh_sites_init(void);
 Site* hh_site_for_ec(ExeContext* ec);
 void  hh_site_note_alloc(Site* site, SizeT szB);
 void  hh_site_note_free(Site* site, SizeT szB);
 void  hh_site_note_resize(Site* site, SizeT old_szB, SizeT new_szB);
-/* A freed block's counters go into its site. */
+/* A block's counters go into its site as it ends (it is out of the
+   table already). */
 void  hh_site_retire_block(Block* bk);
+/* realloc's implied copy, counted as DHAT does: as reads and writes of
+   the copied bytes (not as a use of the data); moved_szB when the block
+   moved. */
+void  hh_site_note_realloc_copy(Site* site, SizeT copied_szB,
+                                SizeT moved_szB);
+/* A memcpy-family copy into or out of one of the site's blocks. */
+void  hh_site_note_copied_in(Site* site, SizeT szB);
+void  hh_site_note_copied_out(Site* site, SizeT szB);
+/* Reads and writes of the counted blocks retired so far. */
+void  hh_sites_retired_accesses(ULong* reads_bytes, ULong* writes_bytes);
+/* For snapshots: a copy of a site (its at-peak counts fixed), a live
+   block folded into such a copy as if it retired at t_instrs, and the
+   copy freed. */
+Site* hh_site_copy(const Site* site);
+void  hh_site_fold_live_block(Site* copy, const Block* bk, ULong t_instrs);
+void  hh_site_copy_free(Site* copy);
 ULong hh_site_gb(const Site* site);
 ULong hh_site_gbk(const Site* site);
 UWord hh_sites_count(void);
@@ -220,21 +230,6 @@ void  hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out);
 /* Orders frame lists (for the site and copy-site tables). */
 Word  hh_cmp_frame_lists(const Addr* ips1, UInt n1, const Addr* ips2,
                          UInt n2);
-
-/* A consistent picture of every site at one moment, with the blocks
-   still live folded in as if they retired now: what a profile shows.
-   The live state is not changed, so a program can be profiled again
-   later (client request, monitor command). */
-typedef struct {
-   Site** sites;          // copies, in creation order
-   UWord  n_sites;
-   ULong  t_instrs;       // when taken ("te")
-   ULong  reads_bytes;    // of all blocks: the summary's Reads
-   ULong  writes_bytes;
-} SitesSnapshot;
-
-SitesSnapshot* hh_snapshot_take(void);
-void           hh_snapshot_free(SitesSnapshot* snap);
 
 /* The tightest range [hh_heap_lo, hh_heap_lo + hh_heap_span) holding
    every block ever allocated.  Generated code reads these two words to
@@ -255,10 +250,70 @@ Block* hh_block_containing(Addr a);
    the size they were allocated with. */
 UShort* hh_histo_new(SizeT szB);
 void    hh_histo_free(UShort* histo, SizeT szB);
-/* Every live block, in no particular order; fn must not change the
+/* Every block in the table, in address order; fn must not change the
    table. */
 void   hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque);
 UWord  hh_blocks_live_count(void);
+
+//------------------------------------------------------------//
+//--- The life of a block (hh_lifecycle.c)                 ---//
+//------------------------------------------------------------//
+
+/* The only way blocks enter, move in and leave the block table and
+   their sites' live counts.  Event sources call these; none of them
+   writes a profile. */
+void   hh_lifecycle_init(void);
+/* Start counting a block at memory the caller already owns. */
+Block* hh_life_track(ThreadId tid, Addr payload, SizeT req_szB,
+                     UChar alloc_kind);
+/* Stop: the block retires into its site as freed and its record is
+   freed (its memory is not touched).  A custom block's container comes
+   back when it was the last inside; a hidden container's inner blocks
+   end first. */
+void   hh_life_untrack(Block* bk);
+/* The block in the table starting exactly at p; the hidden container
+   starting at p; the custom block starting at p.  Or NULL. */
+Block* hh_life_block_at(Addr p);
+Block* hh_life_container_at(Addr p);
+Block* hh_life_custom_block_at(Addr p);
+/* bk is now [new_payload, new_payload + new_szB) (it moved, or changed
+   size in place), counted as a realloc (hh_site_note_resize); it loses
+   its histogram. */
+void   hh_life_move(Block* bk, Addr new_payload, SizeT new_szB);
+void   hh_life_drop_histogram(Block* bk);
+/* DHAT_HISTOGRAM_MEMORY: bk, which has none, gets a histogram. */
+void   hh_life_give_histogram(Block* bk);
+/* Custom blocks: NULL on success, else why the block was refused. */
+const HChar* hh_life_track_custom(ThreadId tid, Addr addr, SizeT szB,
+                                  Addr pool);
+const HChar* hh_life_resize_custom(Block* bk, SizeT new_szB);
+/* Ends every block of the pool outside [keep_lo, keep_hi). */
+void   hh_life_end_pool_blocks(Addr pool, Addr keep_lo, Addr keep_hi);
+void   hh_life_move_pool(Addr from, Addr to);
+/* Every live block, hidden containers included, in address order; fn
+   must not track, move or untrack blocks. */
+void   hh_life_for_each_block(void (*fn)(Block*, void*), void* opaque);
+
+//------------------------------------------------------------//
+//--- Snapshots (hh_snapshot.c)                            ---//
+//------------------------------------------------------------//
+
+/* A consistent picture of every site at one moment, with the blocks
+   still live folded in as if they retired now: what a profile shows.
+   The live state is not changed, so a program can be profiled again
+   later (client request, monitor command). */
+typedef struct {
+   Site** sites;          // by Site.index: copies, or the live Site
+   UWord  n_sites;        //   itself for a site without live blocks
+   ULong  t_instrs;       // when taken ("te")
+   ULong  reads_bytes;    // of all counted blocks
+   ULong  writes_bytes;
+} SitesSnapshot;
+
+SitesSnapshot* hh_snapshot_take(void);
+void           hh_snapshot_free(SitesSnapshot* snap);
+/* Bytes read and written in every counted block, live or not, so far. */
+void hh_reads_writes_now(ULong* reads_bytes, ULong* writes_bytes);
 
 //------------------------------------------------------------//
 //--- Allocation callbacks (hh_alloc.c)                    ---//
@@ -266,14 +321,6 @@ UWord  hh_blocks_live_count(void);
 
 void hh_register_malloc_replacement(void);
 void hh_alloc_report_counts(void);
-/* Start counting a block at memory the caller already owns; and stop
-   (the block retires as freed; its memory is not touched). */
-Block* hh_track_new_block(ThreadId tid, Addr payload, SizeT req_szB,
-                          UChar alloc_kind);
-void   hh_untrack_block(Block* bk);
-/* realloc's implied copy of a block, counted as DHAT does: as reads and
-   writes of the copied bytes (not as a use of the data). */
-void   hh_site_note_realloc_copy(Site* site, SizeT copied_szB);
 
 //------------------------------------------------------------//
 //--- Custom allocators (hh_custom.c)                      ---//
@@ -282,10 +329,7 @@ void   hh_site_note_realloc_copy(Site* site, SizeT copied_szB);
 /* Handles valgrind.h's MALLOCLIKE/FREELIKE/RESIZEINPLACE and mempool
    requests; False if arg[0] is not one of them. */
 Bool hh_custom_client_request(ThreadId tid, UWord* arg, UWord* ret);
-/* A free() of p where p is a malloc'ed block hidden because custom
-   blocks were carved out of it: untracks it and its children. */
-Block* hh_custom_take_hidden_container(Addr p);
-void   hh_custom_init(void);
+void hh_custom_init(void);
 
 //------------------------------------------------------------//
 //--- Accesses (hh_access.c)                               ---//
@@ -323,12 +367,21 @@ void      hh_copy_site_for_each_end(const CopySite* cs, Bool is_source,
                                     void* opaque);
 
 //------------------------------------------------------------//
-//--- Timeline and checkpoints (hh_timeline.c)             ---//
+//--- The clock, the timeline, checkpoints (hh_timeline.c) ---//
 //------------------------------------------------------------//
 
+/* Guest instructions executed so far, by all threads.  Incremented by
+   generated code (hh_instrument.c); this is the profile's time unit
+   ("instrs"). */
+extern ULong hh_clock_instrs;
+
+typedef struct {
+   ULong t, bytes, blocks;   // an instant, and the live heap then
+} TimelinePoint;
+
 void hh_timeline_init(void);
-/* Call after every change of the live totals. */
-void hh_timeline_note(void);
+/* Call after every change of the live totals, with their new values. */
+void hh_timeline_note(ULong live_bytes, ULong live_blocks);
 /* Raised by hh_timeline_note when --dump-every's next instant has
    passed.  Never acted on where it is raised: the event source that
    changed the heap writes the profile (hh_dumps_write_due) after its
@@ -336,9 +389,12 @@ void hh_timeline_note(void);
 extern Bool hh_dump_due;
 void hh_timeline_start_dumps(void);    // after the options are known
 void hh_timeline_dump_written(void);   // lowers the flag, plans the next
-void hh_checkpoint_add(const HChar* name);
-/* Writing (hh_output.c) iterates these. */
-UWord hh_timeline_points(ULong** t, ULong** bytes, ULong** blocks);
+void hh_checkpoint_add(const HChar* name, ULong live_bytes,
+                       ULong live_blocks);
+/* The timeline as arrays of instants, live bytes and live blocks, with
+   the exact global peak and the end point added (VG_(malloc)ed). */
+UWord hh_timeline_points(const TimelinePoint* peak, const TimelinePoint* end,
+                         ULong** t, ULong** bytes, ULong** blocks);
 UWord hh_checkpoints_count(void);
 void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
                        ULong* bytes, ULong* blocks);
