@@ -41,6 +41,9 @@ DEFAULT_SORT = "total-bytes"
 DEFAULT_TOP = 10
 DEFAULT_STACK_FRAMES = 5
 DEFAULT_FINDINGS = 20
+# Where `run` writes the profile unless -o says: Valgrind's own default, so
+# that the path it prints at exit is the file the user then has.
+RUN_DEFAULT_OUT_FILE = "heaphunt.out.%p"
 
 
 def die(message: str) -> NoReturn:
@@ -297,12 +300,14 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
     for opt in valgrind_options:
         if not opt.startswith("--"):
             die(f"run: {opt!r} is not an option; put the program after '--'")
+        if opt.split("=", 1)[0] in ("--heaphunt-out-file", "--dhat-out-file"):
+            die(f"run: {opt.split('=', 1)[0]}: give the profile's name as -o OUT")
     if not program:
         die("run: no program given; usage: heaphunt run [options] -- PROG ARGS")
     try:
         result = run_under_valgrind(program, options=valgrind_options,
                                     valgrind=known.valgrind, capture_output=False,
-                                    save_to=known.output)
+                                    out_file=known.output or RUN_DEFAULT_OUT_FILE)
     except (RunError, ProfileError) as e:
         die(str(e))
     opts = ReportOptions(metric=known.sort, top=known.top, stack_frames=known.stacks,
@@ -432,6 +437,7 @@ the report.  Options before '--':
   --sort METRIC, --filter TEXT, --top N, --stacks N, --findings N, --no-findings
                   as for 'heaphunt report'
   --valgrind VG   the valgrind (or vg-in-place) to use
-  -o OUT          also keep the profile as OUT
+  -o OUT          write the profile as OUT (default heaphunt.out.%p, as
+                  Valgrind does; %p is the pid: keep it if the program forks)
   --anything-else passed to valgrind (e.g. --num-callers=30, --histogram-max=0)
 The exit status is the program's."""

@@ -399,6 +399,40 @@ def test_run_command_prints_report_and_keeps_profile(fake_valgrind: Path, tmp_pa
     assert heaphunt.load(kept).totals.tb == 18_064_000
 
 
+def test_run_command_does_not_take_an_old_file_for_the_profile(fake_valgrind: Path,
+                                                               tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(hm.handmade()))
+    os.utime(old, (0, 0))
+    env = heaphunt.fixed_env({"FAKE_NO_PROFILE": "1"})
+    proc = subprocess.run([str(LAUNCHER), "run", "--valgrind", str(fake_valgrind),
+                           "-o", str(old), "--", "/bin/true"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1] == (
+        f"heaphunt: valgrind ({fake_valgrind}) wrote no profile as {old}"
+        " for /bin/true (exit status 0)")
+
+
+def test_run_command_takes_the_profile_name_as_o_only(capsys) -> None:
+    status, _, err = run_cli(["run", "--dhat-out-file=x", "--", "/bin/true"], capsys)
+    assert (status, err) == (2, "heaphunt: run: --dhat-out-file: give the profile's name"
+                                " as -o OUT\n")
+
+
+@pytest.mark.parametrize("template, name", [
+    ("heaphunt.out.%p", "heaphunt.out.42"),
+    ("dir/%q{CASE}.%p.json", "dir/big.42.json"),
+    ("100%%-%p", "100%-42"),
+    ("fixed", "fixed"),
+    ("x.%q{UNSET}", None),     # Valgrind refuses an unset variable
+    ("x.%n", None),            # not a sequence Valgrind's heaphunt knows
+    ("x%", None),
+])
+def test_expand_out_file_as_valgrind_does(template: str, name: str | None) -> None:
+    assert heaphunt.runner.expand_out_file(template, 42, {"CASE": "big"}) == name
+
+
 def test_run_command_needs_a_program(capsys) -> None:
     status, _, err = run_cli(["run", "--top", "3"], capsys)
     assert status == 2 and "no program given" in err

@@ -105,14 +105,38 @@ def test_dhat_file_report_and_findings(leaky_dhat_profile) -> None:
     assert findings.find_all(p)[0].site.function == "log_event"
 
 
-def test_run_command_on_leaky(leaky_exe: Path, tmp_path: Path) -> None:
-    proc = subprocess.run([str(LAUNCHER), "run", "--top", "1", "--", str(leaky_exe)],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
+def _run_leaky(leaky_exe: Path, cwd: Path, *options: str) -> tuple[subprocess.CompletedProcess, int]:
+    proc = subprocess.run([str(LAUNCHER), "run", "--top", "1", *options, "--", str(leaky_exe)],
+                          capture_output=True, text=True, timeout=300, cwd=cwd,
                           env=hhlib.fixed_env())
     assert proc.returncode == 0, proc.stderr
     assert "Total:     41,728 bytes in 111 blocks" in proc.stdout
     assert "Findings:" in proc.stdout
-    assert list(tmp_path.iterdir()) == []   # the profile went to a temporary directory
+    return proc, int(proc.stderr.split("==")[1])
+
+
+def test_run_command_on_leaky_keeps_the_profile_valgrind_names(leaky_exe: Path,
+                                                               tmp_path: Path) -> None:
+    # Without -o the profile is Valgrind's default heaphunt.out.<pid>, in
+    # the current directory: the path Valgrind prints at exit, and the one
+    # the report names, is the file the user then has.
+    proc, pid = _run_leaky(leaky_exe, tmp_path)
+    kept = tmp_path / f"heaphunt.out.{pid}"
+    assert list(tmp_path.iterdir()) == [kept]
+    assert f"=={pid}== Profile: {kept}\n" in proc.stderr
+    assert f"Profile:   heaphunt.out.{pid} (" in proc.stdout
+    assert hhlib.load(kept).totals.tb == 41_728
+
+
+def test_run_command_output_option_names_the_one_profile(leaky_exe: Path,
+                                                          tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    proc, pid = _run_leaky(leaky_exe, tmp_path, "-o", "out/leaky.json")
+    kept = tmp_path / "out" / "leaky.json"
+    assert sorted(tmp_path.rglob("*")) == [tmp_path / "out", kept]
+    assert f"=={pid}== Profile: {kept}\n" in proc.stderr
+    assert "Profile:   out/leaky.json (" in proc.stdout
+    assert hhlib.load(kept).totals.tb == 41_728
 
 
 # --------------------------------------------------------------------------
