@@ -14,7 +14,7 @@ import dataclasses
 
 from .metrics import Metric, site_matches
 from .profile import SUMMARY_KEYS, Profile, Site, frame_name, stack_key
-from .textfmt import count, signed
+from .textfmt import count, plural, signed
 
 
 @dataclasses.dataclass
@@ -92,15 +92,20 @@ def diff_lines(a: Profile, b: Profile, metric: Metric, top: int,
                filter_text: str | None = None) -> list[str]:
     lines = [f"A: {a.path} ({a.cmd})", f"B: {b.path} ({b.cmd})", ""]
     lines += totals_lines(a, b)
-    rows = [r for r in site_deltas(a, b, metric, filter_text) if r.delta != 0]
-    lines.append("")
+    matched = site_deltas(a, b, metric, filter_text)
+    rows = [r for r in matched if r.delta != 0]
+    both = sum(1 for r in matched if r.in_a and r.in_b)
+    only_a = sum(1 for r in matched if r.in_a and not r.in_b)
+    only_b = sum(1 for r in matched if r.in_b and not r.in_a)
     what = f" matching {filter_text!r}" if filter_text else ""
-    lines.append(f"Sites{what} by change in {metric.label} ({metric.name}),"
-                 f" {min(top, len(rows))} of {len(rows)} changed:")
-    if not rows:
-        lines.append("  no change")
+    lines.append("")
+    lines.append(f"Sites{what}, matched by call stack: {both + only_a} in A, {both + only_b}"
+                 f" in B; {both} in both, {only_a} only in A, {only_b} only in B")
+    shown = f"; the {top} largest:" if 0 < top < len(rows) else ""
+    lines.append(f"By change in {metric.label} ({metric.name}):"
+                 f" {len(rows)} of {plural(len(matched), 'site')} changed{shown}")
     for r in rows[:top]:
-        status = "" if (r.in_a and r.in_b) else ("  [new in B]" if r.in_b else "  [gone in B]")
+        status = "" if (r.in_a and r.in_b) else ("  [only in B]" if r.in_b else "  [only in A]")
         delta = signed(r.delta if isinstance(r.delta, float) and not r.delta.is_integer()
                        else int(r.delta))
         lines.append(f"  {delta:>14}  ({_number(r.before)} -> {_number(r.after)})"

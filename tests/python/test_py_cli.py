@@ -144,12 +144,17 @@ def test_diff_matches_sites_by_frames_not_index(tmp_path: Path, capsys) -> None:
     status, out, _ = run_cli(["diff", str(a), str(b)], capsys)
     assert status == 0
     lines = out.splitlines()
-    assert "Sites by change in total bytes (total-bytes), 2 of 2 changed:" in lines
-    i = lines.index("Sites by change in total bytes (total-bytes), 2 of 2 changed:")
+    # A has 4 sites; B has 3 of them (make_event grown, scratch gone).
+    i = lines.index("Sites, matched by call stack: 4 in A, 3 in B; 3 in both, 1 only in A,"
+                    " 0 only in B")
+    assert lines[i + 1] == "By change in total bytes (total-bytes): 2 of 4 sites changed"
+    i += 1
     assert lines[i + 1].split() == ["+1,000,000", "(12,000,000", "->", "13,000,000)",
                                     "make_event", "(leaky.c:42)"]
     assert lines[i + 3].split()[:4] == ["-64,000", "(64,000", "->", "0)"]
-    assert lines[i + 3].endswith("scratch (util.c:5)  [gone in B]")
+    assert lines[i + 3].endswith("scratch (util.c:5)  [only in A]")
+    assert lines[i + 4].strip() == "called from main (leaky.c:82)"
+    assert len(lines) == i + 5
     assert any(line.split()[:2] == ["total", "bytes"] and line.split()[-1] == "(+936,000)"
                for line in lines)
 
@@ -158,13 +163,25 @@ def test_diff_filter_and_metric(tmp_path: Path, capsys) -> None:
     a = hm.write(hm.handmade(), tmp_path / "a.json")
     b = hm.write(_changed(hm.handmade()), tmp_path / "b.json")
     _, out, _ = run_cli(["diff", str(a), str(b), "--sort", "tbk", "--filter", "util.c"], capsys)
-    assert "Sites matching 'util.c' by change in total blocks" in out
-    assert "-1,000  (1,000 -> 0)  scratch (util.c:5)  [gone in B]" in out
+    assert ("Sites matching 'util.c', matched by call stack: 1 in A, 0 in B; 0 in both,"
+            " 1 only in A, 0 only in B\n"
+            "By change in total blocks (total-blocks): 1 of 1 site changed\n"
+            "          -1,000  (1,000 -> 0)  scratch (util.c:5)  [only in A]\n") in out
+
+
+def test_diff_says_how_many_changes_it_shows(tmp_path: Path, capsys) -> None:
+    a = hm.write(hm.handmade(), tmp_path / "a.json")
+    b = hm.write(_changed(hm.handmade()), tmp_path / "b.json")
+    _, out, _ = run_cli(["diff", str(a), str(b), "--top", "1"], capsys)
+    assert "By change in total bytes (total-bytes): 2 of 4 sites changed; the 1 largest:\n" in out
+    assert "[only in A]" not in out
 
 
 def test_diff_identical_profiles_has_no_change(handmade_file: Path, capsys) -> None:
     _, out, _ = run_cli(["diff", str(handmade_file), str(handmade_file)], capsys)
-    assert "  no change" in out
+    assert out.endswith("Sites, matched by call stack: 4 in A, 4 in B; 4 in both, 0 only in A,"
+                        " 0 only in B\n"
+                        "By change in total bytes (total-bytes): 0 of 4 sites changed\n")
 
 
 # --------------------------------------------------------------------------
