@@ -309,13 +309,39 @@ def evaluate(new: Profile, limits: list[Limit], baseline: Profile | None = None
 def missing_data(p: Profile, limits: list[Limit]) -> str | None:
     """Why a limit cannot be checked on this profile, or None."""
     for lim in limits:
-        if lim.function is None and lim.key in TOTALS_KEYS and p.totals.get(lim.key) is None:
-            return (f"{p.path}: has no {metric_words(lim.key)} (copy profiling was off);"
-                    " drop the limit or profile with copies on")
+        if lim.function is None and lim.key in TOTALS_KEYS and not _total_recorded(p, lim.key):
+            return f"{p.path}: has no {metric_words(lim.key)}: {_why_missing(p, lim.key)}"
         if (lim.function is not None or lim.key not in TOTALS_KEYS) and p.sites \
                 and all(s.get(lim.key) is None for s in p.sites):
-            return f"{p.path}: its sites have no {lim.key} numbers ({p.mode} mode file)"
+            return f"{p.path}: its sites have no {lim.key} numbers: {_why_missing(p, lim.key)}"
     return None
+
+
+def _total_recorded(p: Profile, key: str) -> bool:
+    # Copy-mode and ad-hoc files count only their events (tb, tbk): the
+    # other totals of such a file read as 0, which must not pass a limit.
+    if p.mode != "heap":
+        return key in ("tb", "tbk")
+    return p.totals.get(key) is not None
+
+
+def _why_missing(p: Profile, key: str) -> str:
+    """Why profile p has no number `key`, and what to do instead."""
+    if p.mode == "copy":
+        return ("a copy-mode file counts only the bytes copied and the calls, as its"
+                " total bytes and total blocks; use --max-total-bytes or --max-total-blocks"
+                if key in ("cb", "cbk") else
+                "a copy-mode file counts only the bytes copied and the calls")
+    if p.mode != "heap":
+        article = "an" if p.mode[:1] in "aeiou" else "a"
+        return f"{article} {p.mode}-mode file counts only its events"
+    if not p.is_heaphunt and (key.startswith("hh") or key in ("cb", "cbk")):
+        return ("it is a DHAT heap profile, which has no copy or access-pattern numbers"
+                " (DHAT counts copies only in a run of its own, --mode=copy); check a"
+                " heaphunt profile of the program")
+    if key in ("cb", "cbk") and p.copies_enabled is False:
+        return "it was profiled with --copies=no; drop the limit or profile with copies on"
+    return "drop the limit"
 
 
 def result_lines(results: list[Result]) -> list[str]:

@@ -225,10 +225,40 @@ def test_check_bad_options_exit_2(handmade_file: Path, capsys, args: list[str],
     assert status == 2 and err.count("\n") == 1 and message in err, err
 
 
-def test_check_copy_limit_on_profile_without_copies_exits_2(tmp_path: Path, capsys) -> None:
-    path = hm.write(hm.as_plain_dhat(hm.handmade()), tmp_path / "d.json")
-    status, _, err = run_cli(["check", str(path), "--max-copied-bytes", "0"], capsys)
-    assert status == 2 and "has no bytes copied" in err
+def _heaphunt_without_copies() -> dict[str, Any]:
+    """What --copies=no writes: hhCopies false, no cb/cbk in hhTotals."""
+    doc = hm.handmade()
+    doc["hhCopies"] = False
+    del doc["hhTotals"]["cb"], doc["hhTotals"]["cbk"]
+    return doc
+
+
+@pytest.mark.parametrize("doc, args, why", [
+    (hm.as_plain_dhat(hm.handmade()), ["--max-copied-bytes", "0"],
+     "has no bytes copied: it is a DHAT heap profile, which has no copy or access-pattern"
+     " numbers (DHAT counts copies only in a run of its own, --mode=copy); check a heaphunt"
+     " profile of the program"),
+    (hm.as_plain_dhat(hm.handmade()), ["--site", "main:hhNoAccK<=0"],
+     "its sites have no hhNoAccK numbers: it is a DHAT heap profile, which has no copy or"
+     " access-pattern numbers (DHAT counts copies only in a run of its own, --mode=copy);"
+     " check a heaphunt profile of the program"),
+    (_heaphunt_without_copies(), ["--max-copied-bytes", "0"],
+     "has no bytes copied: it was profiled with --copies=no; drop the limit or profile with"
+     " copies on"),
+    (hm.copy_mode(), ["--max-copied-bytes", "0"],
+     "has no bytes copied: a copy-mode file counts only the bytes copied and the calls, as"
+     " its total bytes and total blocks; use --max-total-bytes or --max-total-blocks"),
+    # A copy-mode file's other totals read as 0; they must not pass a limit.
+    (hm.copy_mode(), ["--max-end-bytes", "0"],
+     "has no bytes at t-end: a copy-mode file counts only the bytes copied and the calls"),
+    (hm.ad_hoc_mode(), ["--max-reads", "0"],
+     "has no bytes read: an ad-hoc-mode file counts only its events"),
+])
+def test_check_limit_the_file_cannot_answer_says_why(tmp_path: Path, capsys, doc: dict[str, Any],
+                                                     args: list[str], why: str) -> None:
+    path = hm.write(doc, tmp_path / "p.json")
+    status, _, err = run_cli(["check", str(path), *args], capsys)
+    assert (status, err) == (2, f"heaphunt: {path}: {why}\n")
 
 
 # --------------------------------------------------------------------------
