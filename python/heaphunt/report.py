@@ -26,6 +26,21 @@ class ReportOptions:
     max_findings: int = 20     # 0 = all
 
 
+def event_words(p: Profile) -> tuple[str, str]:
+    """What a file's tb and tbk count: bytes and blocks in heap mode, bytes
+    and calls in copy mode; ad-hoc files name their own units (bsu, bksu)."""
+    if p.mode == "heap":
+        return "bytes", "blocks"
+    return (p.extra_top_level.get("bsu", "bytes"),
+            p.extra_top_level.get("bksu", "calls" if p.mode == "copy" else "blocks"))
+
+
+def _events(n: int | None, plural_word: str) -> str:
+    """_events(1, "calls") -> "1 call"."""
+    word = plural_word[:-1] if n == 1 and plural_word.endswith("s") else plural_word
+    return f"{count(n)} {word}"
+
+
 def header_lines(p: Profile) -> list[str]:
     t = p.totals
     tool = f"heaphunt {p.hh_version}" if p.hh_version else "DHAT"
@@ -39,9 +54,7 @@ def header_lines(p: Profile) -> list[str]:
         time_line += f", t-gmax at {count(p.tg)} {p.tu}"
     lines.append(time_line)
     if p.mode != "heap":
-        # Copy mode counts bytes and calls; ad-hoc files name their units.
-        units = p.extra_top_level.get("bsu", "bytes")
-        events = p.extra_top_level.get("bksu", "blocks" if p.mode != "copy" else "calls")
+        units, events = event_words(p)
         lines.append(f"Total:     {count(t.tb)} {units} in {count(t.tbk)} {events} ({p.verb})")
         return lines
     lines += [
@@ -67,8 +80,9 @@ def _avg(num: int | None, den: int | None) -> str:
 
 def site_detail_lines(site: Site, p: Profile) -> list[str]:
     """The numbers of one site, DHAT-style, a few lines."""
-    lines = [f"total {count(site.tb)} bytes in {plural(site.tbk, 'block')}"
-             f" (avg size {_avg(site.tb, site.tbk)} bytes"
+    units, events = event_words(p)
+    lines = [f"total {count(site.tb)} {units} in {_events(site.tbk, events)}"
+             f" (avg size {_avg(site.tb, site.tbk)} {units}"
              + (f", avg lifetime {_avg(site.tl, site.tbk)} {p.tu})" if site.tl is not None else ")")]
     if site.mb is not None:
         lines.append(f"max {count(site.mb)} bytes in {plural(site.mbk, 'block')};"
@@ -112,7 +126,11 @@ def top_sites_lines(p: Profile, opts: ReportOptions) -> list[str]:
     what = f"{len(p.sites)} sites"
     if opts.filter_text:
         what += f", {len(chosen)} matching {opts.filter_text!r}"
-    lines = [f"Top {min(opts.top, len(ranked))} sites by {opts.metric.label}"
+    label = opts.metric.label
+    if p.mode != "heap":
+        # A copy-mode or ad-hoc file's tbk counts calls or events, not blocks.
+        label = label.replace("blocks", event_words(p)[1])
+    lines = [f"Top {min(opts.top, len(ranked))} sites by {label}"
              f" ({opts.metric.name}; {what}):"]
     if not ranked:
         lines.append("  (no site has this metric)")

@@ -108,6 +108,12 @@ def test_report_copy_mode_file(tmp_path: Path, capsys) -> None:
     path = hm.write(hm.copy_mode(), tmp_path / "c.json")
     status, out, _ = run_cli(["report", str(path)], capsys)
     assert status == 0 and "Total:     340 bytes in 7 calls (Copied)" in out
+    # A copy site counts memcpy-family calls, not heap blocks.
+    assert "    total 300 bytes in 3 calls (avg size 100.0 bytes)\n" in out
+    assert "    total 40 bytes in 4 calls (avg size 10.0 bytes)\n" in out
+    assert "block" not in out
+    _, out, _ = run_cli(["report", str(path), "--sort", "total-blocks"], capsys)
+    assert "Top 2 sites by total calls (total-blocks; 2 sites):\n" in out
 
 
 def test_report_unknown_metric_is_one_line(handmade_file: Path, capsys) -> None:
@@ -545,6 +551,7 @@ def test_report_ad_hoc_file_uses_its_units(tmp_path: Path, capsys) -> None:
     path = hm.write(hm.ad_hoc_mode(), tmp_path / "a.json")
     status, out, _ = run_cli(["report", str(path)], capsys)
     assert status == 0 and "Total:     10 units in 2 events (Occurred)" in out
+    assert "    total 10 units in 2 events (avg size 5.0 units)\n" in out
 
 
 def test_report_limits_findings(handmade_file: Path, capsys) -> None:
