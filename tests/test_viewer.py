@@ -287,7 +287,8 @@ def scenarios(p: dict[str, Path]) -> list[dict]:
     add("drop_two", {"do": "drop", "paths": [str(p["grow10"]), str(p["grow30"])]}, O("diff"))
     add("drop_one", {"do": "drop", "paths": [str(p["leaky"])]}, O("open"))
     sc.append({"name": "http_query", "steps": [
-        {"do": "goto", "http": True, "serve": str(p["leaky"]), "query": "?file=/profile.json"}, O("open")]})
+        {"do": "goto", "http": True, "serve": str(p["leaky"]),
+         "query": "?file=/profile.json&name=heaphunt.out.42%20leaky"}, O("open")]})
     sc.append({"name": "http_query_missing", "steps": [
         {"do": "goto", "http": True, "serve": str(p["leaky"]), "query": "?file=/nothing.json"}, O("open")]})
     sc.append({"name": "file_query", "steps": [
@@ -551,6 +552,8 @@ def test_query_parameter_file_over_http(page) -> None:
     obs = scenario(page, "http_query")["open"]
     assert obs["state"] == "ready", obs["message"]
     assert obs["totals"]["tb"] == "41,728"
+    # The name `heaphunt view` passes, not the URL's "profile.json".
+    assert obs["title"] == "heaphunt viewer - heaphunt.out.42 leaky"
     missing = scenario(page, "http_query_missing")["open"]
     assert missing["state"] == "error" and "404" in missing["message"]
     from_file = scenario(page, "file_query")["open"]

@@ -257,7 +257,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         server = make_server(viewer_dir, profile_path.resolve(), args.port)
     except OSError as e:
         die(f"--port {args.port}: cannot listen on 127.0.0.1: {e.strerror or e}")
-    url = viewer_url(server.server_address[1])
+    url = viewer_url(server.server_address[1], profile_path.name)
     print(f"{PROG} view: serving {profile_path} at {url}", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
     if args.open:

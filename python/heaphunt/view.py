@@ -3,7 +3,9 @@
 The viewer is the static page in the repository's viewer/ directory (or the
 installed copy, <prefix>/share/heaphunt/viewer); it loads the profile named by its `?file=URL` parameter.
 We serve the viewer's files at / and the profile at /profile.json, on
-127.0.0.1 only, and hand out http://127.0.0.1:PORT/index.html?file=/profile.json.
+127.0.0.1 only, and hand out
+http://127.0.0.1:PORT/index.html?file=/profile.json&name=NAME, NAME being
+the file's own name, which the viewer shows (not "profile.json").
 Nothing else on the machine is reachable through the server: the viewer
 directory is the document root, and the profile is one fixed path.
 """
@@ -14,6 +16,7 @@ import functools
 import http.server
 import os
 import threading
+import urllib.parse
 from pathlib import Path
 
 PROFILE_URL_PATH = "/profile.json"
@@ -44,8 +47,10 @@ def find_viewer_dir(explicit: str | None = None) -> Path | None:
     return None
 
 
-def viewer_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}/{VIEWER_ENTRY}?file={PROFILE_URL_PATH}"
+def viewer_url(port: int, profile_name: str) -> str:
+    query = urllib.parse.urlencode({"file": PROFILE_URL_PATH, "name": profile_name},
+                                   safe="/")
+    return f"http://127.0.0.1:{port}/{VIEWER_ENTRY}?{query}"
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

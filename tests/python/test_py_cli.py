@@ -357,8 +357,8 @@ def test_view_server_serves_viewer_and_profile_only(viewer_dir: Path, handmade_f
     serve_in_thread(server)
     try:
         port = server.server_address[1]
-        url = viewer_url(port)
-        assert url == f"http://127.0.0.1:{port}/index.html?file=/profile.json"
+        url = viewer_url(port, "prof 1&2.json")
+        assert url == f"http://127.0.0.1:{port}/index.html?file=/profile.json&name=prof+1%262.json"
         assert urllib.request.urlopen(url, timeout=10).read() == b"<html>viewer</html>"
         profile = urllib.request.urlopen(f"http://127.0.0.1:{port}/profile.json", timeout=10)
         assert profile.read() == handmade_file.read_bytes()
@@ -380,7 +380,8 @@ def test_view_command_prints_url_and_stops_on_ctrl_c(viewer_dir: Path,
     try:
         first = proc.stdout.readline()
         url = first.split(" at ", 1)[1].strip()
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/index.html?file=/profile.json")
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith(f"/index.html?file=/profile.json&name={handmade_file.name}")
         assert urllib.request.urlopen(url, timeout=10).read() == b"<html>viewer</html>"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0

@@ -3,8 +3,9 @@
    Ways in: the "Open profile…" picker, drag and drop (one file opens it,
    two files open a diff, the first as A), and the query string:
    ?file=URL opens URL (what `heaphunt view FILE` uses: it serves this
-   directory and the profile at /profile.json), ?base=URL adds a baseline,
-   and the page then shows file − base.  Browsers refuse fetch() of file://
+   directory and the profile at /profile.json, and passes the file's name
+   as ?name=), ?base=URL adds a baseline, and the page then shows
+   file − base.  Browsers refuse fetch() of file://
    URLs, so ?file= works when the page is served over http; the message says
    so when it fails.
 
@@ -353,7 +354,9 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
                  { text: fb.then(function (r) { return r.text; }), name: file.split("/").pop() });
         } else {
             var f = fetchText(file);
-            open({ text: f.then(function (r) { return r.text; }), name: file.split("/").pop() || file });
+            // `heaphunt view` serves every profile as /profile.json and
+            // passes the file's own name as ?name=.
+            open({ text: f.then(function (r) { return r.text; }), name: params.get("name") || file.split("/").pop() || file });
         }
     }
 
