@@ -403,7 +403,7 @@ def test_live_server_dumps_and_diff_show_per_request_growth(tmp_path):
         assert "profile written" in first.stdout, first
         request(3)
         stats = _vgdb(server.pid, "stats")
-        assert f"Total:     {5 * REQUEST_BYTES} bytes in 5 blocks" in stats.stdout, stats
+        assert f"Total:     {5 * REQUEST_BYTES:,} bytes in 5 blocks" in stats.stdout, stats
         second = _vgdb(server.pid, "heaphunt", "dump", str(tmp_path / "dump2"))
         assert "profile written" in second.stdout, second
     finally:

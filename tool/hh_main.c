@@ -8,10 +8,12 @@
    instruction and every access into a live block (hh_instrument.c,
    hh_access.c), keeps per-site totals and the exact global peak
    (hh_sites.c), and at exit writes a DHAT-format profile and a summary
-   (hh_output.c).  See hh_tool.h for the map of files.
+   (hh_output.c).  See hh_tool.h for the map of files and their layers.
 
-   This file registers the tool with the core and runs start-up and
-   shut-down. */
+   This file registers the tool with the core, runs start-up and
+   shut-down, watches the syscalls that end or replace the process, and
+   decides the exit status: the program's own, unless a limit was
+   exceeded or the profile was lost. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
@@ -21,6 +23,7 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_tooliface.h"
+#include "pub_tool_vkiscnums.h"
 
 #include "hh_tool.h"
 
@@ -41,6 +44,38 @@ static void hh_post_clo_init(void)
       hh_track_syscall_accesses();
    hh_timeline_start_dumps();
 }
+
+//------------------------------------------------------------//
+//--- Syscalls that end or replace the process            ---//
+//------------------------------------------------------------//
+
+/* The status the program asked to exit with, if it called exit: the
+   core tells the tool nothing about it (its fini gets 0 whatever the
+   status), and a process killed by a signal never gets here. */
+static Bool client_exited = False;
+static Int  client_exit_status = 0;
+
+static void hh_pre_syscall(ThreadId tid, UInt syscall_no, UWord* args,
+                           UInt n_args)
+{
+   if (syscall_no == __NR_exit_group || syscall_no == __NR_exit) {
+      client_exited = True;
+      client_exit_status = (Int)(args[0] & 0xFF);
+   } else if (syscall_no == __NR_execve || syscall_no == __NR_execveat) {
+      hh_dump_before_exec();
+   }
+}
+
+/* Nothing to do after a syscall, but the core calls this whenever it
+   calls the pre-syscall function: it must exist. */
+static void hh_post_syscall(ThreadId tid, UInt syscall_no, UWord* args,
+                            UInt n_args, SysRes res)
+{
+}
+
+//------------------------------------------------------------//
+//--- Shut-down                                            ---//
+//------------------------------------------------------------//
 
 /* --max-end-bytes / --max-end-blocks: True if the run is within them;
    otherwise says which limit was exceeded and by how much. */
@@ -65,19 +100,21 @@ static Bool within_end_limits(void)
 }
 
 /* The core calls this with exit_status 0 whatever the program's status;
-   hh_dumps.c notes the real one from the exit syscall. */
+   hh_pre_syscall notes the real one. */
 static void hh_fini(Int exit_status_unused)
 {
    HChar* path = NULL;
    Bool written = hh_write_profile("--heaphunt-out-file", hh_clo_out_file,
                                    &path);
-   hh_print_summary();
+   if (VG_(clo_verbosity) > 0)
+      hh_print_summary(VG_(umsg), True);
    hh_alloc_report_counts();
    if (written && VG_(clo_verbosity) > 0) {
       VG_(umsg)("\n");
       VG_(umsg)("Profile: %s\n", path);
-      VG_(umsg)("To view it, open Valgrind's dh_view.html in a web "
-                "browser and load the file.\n");
+      VG_(umsg)("To view it: heaphunt view %s\n", path);
+      VG_(umsg)("(or load it in heaphunt's viewer/index.html or Valgrind's "
+                "dh_view.html in a web browser)\n");
    }
    if (path != NULL)
       VG_(free)(path);
@@ -87,7 +124,7 @@ static void hh_fini(Int exit_status_unused)
       replaced: a failing program keeps its own, and one killed by a
       signal is left to the core, which reports the signal. */
    Bool limits_ok = within_end_limits();
-   Bool succeeded = hh_client_exited && hh_client_exit_status == 0;
+   Bool succeeded = client_exited && client_exit_status == 0;
    if (succeeded && !limits_ok)
       VG_(exit)(hh_clo_limit_exit_code);
    if (succeeded && !written)
@@ -112,7 +149,7 @@ static void hh_pre_clo_init(void)
                                    hh_print_usage, hh_print_debug_usage);
    VG_(needs_client_requests)(hh_handle_client_request);
    hh_register_malloc_replacement();
-   hh_dumps_register();
+   VG_(needs_syscall_wrapper)(hh_pre_syscall, hh_post_syscall);
 
    hh_blocks_init();
    hh_sites_init();

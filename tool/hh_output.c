@@ -38,10 +38,6 @@
 /* The largest count a histogram entry may show: dh_view rejects more. */
 #define HH_HISTOGRAM_COUNT_MAX 0xFFFF
 
-/* The summary's Reads and Writes: those of the last profile written. */
-static ULong last_snapshot_reads_bytes  = 0;
-static ULong last_snapshot_writes_bytes = 0;
-
 //------------------------------------------------------------//
 //--- The frame table                                      ---//
 //------------------------------------------------------------//
@@ -415,12 +411,6 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                     VG_(getpid)());
    Bool in_place = VG_(strcmp)(tmp_path, path) == 0;
 
-   /* Taken first, so that the summary has its numbers even when the
-      file cannot be written. */
-   SitesSnapshot* snap = hh_snapshot_take();
-   last_snapshot_reads_bytes  = snap->reads_bytes;
-   last_snapshot_writes_bytes = snap->writes_bytes;
-
    UWord    err = 0;
    JsonOut* out = hh_json_open(tmp_path, &err);
    if (out == NULL) {
@@ -429,11 +419,11 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
       VG_(umsg)("heaphunt: no profile was written; choose a writable "
                 "location (%s).\n", option_name);
       VG_(free)(tmp_path);
-      hh_snapshot_free(snap);
       *path_out = path;
       return False;
    }
 
+   SitesSnapshot* snap = hh_snapshot_take();
    frame_table_init();
    write_profile_body(out, snap);
    frame_table_free();
@@ -457,22 +447,26 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
 }
 
 //------------------------------------------------------------//
-//--- The stderr summary                                   ---//
+//--- The summary                                          ---//
 //------------------------------------------------------------//
 
-void hh_print_summary(void)
+/* The numbers of the run so far, from the state now (not from the last
+   profile written), with DHAT's labels for those DHAT prints. */
+void hh_print_summary(HhPrintf print, Bool at_exit)
 {
-   if (VG_(clo_verbosity) == 0)
-      return;
-   VG_(umsg)("Total:     %'llu bytes in %'llu blocks\n",
-             hh_total_bytes, hh_total_blocks);
-   VG_(umsg)("At t-gmax: %'llu bytes in %'llu blocks\n",
-             hh_peak_bytes, hh_peak_blocks);
-   VG_(umsg)("At t-end:  %'llu bytes in %'llu blocks\n",
-             hh_live_bytes, hh_live_blocks);
-   VG_(umsg)("Reads:     %'llu bytes\n", last_snapshot_reads_bytes);
-   VG_(umsg)("Writes:    %'llu bytes\n", last_snapshot_writes_bytes);
+   ULong reads_bytes, writes_bytes;
+   hh_reads_writes_now(&reads_bytes, &writes_bytes);
+   print("Total:     %'llu bytes in %'llu blocks\n",
+         hh_total_bytes, hh_total_blocks);
+   print("At t-gmax: %'llu bytes in %'llu blocks\n",
+         hh_peak_bytes, hh_peak_blocks);
+   print("%s %'llu bytes in %'llu blocks\n",
+         at_exit ? "At t-end: " : "Live now: ", hh_live_bytes, hh_live_blocks);
+   print("Reads:     %'llu bytes\n", reads_bytes);
+   print("Writes:    %'llu bytes\n", writes_bytes);
    if (hh_clo_copies)
-      VG_(umsg)("Copies:    %'llu bytes in %'llu calls\n",
-                hh_copied_bytes, hh_copy_calls);
+      print("Copies:    %'llu bytes in %'llu calls\n",
+            hh_copied_bytes, hh_copy_calls);
+   if (!at_exit)
+      print("Time:      %'llu instrs\n", hh_clock_instrs);
 }

@@ -403,18 +403,20 @@ void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
 //--- Profiles before exit (hh_dumps.c)                    ---//
 //------------------------------------------------------------//
 
-void hh_dumps_register(void);
-/* Set when the program calls exit / exit_group (not when a signal
-   kills it). */
-extern Bool hh_client_exited;
-extern Int  hh_client_exit_status;
 /* path_template NULL: the --heaphunt-out-file name. */
 Bool hh_dump_now(const HChar* why, const HChar* path_template);
+/* The process is about to execve (hh_main.c's syscall hook). */
+void hh_dump_before_exec(void);
 /* Writes the --dump-every profile if one is due (hh_dump_due).  Called
    by event sources only, when the event's bookkeeping is complete. */
 void hh_dumps_write_due(void);
+
+//------------------------------------------------------------//
+//--- gdbserver monitor commands (hh_monitor.c)            ---//
+//------------------------------------------------------------//
+
+/* False if the command is not heaphunt's. */
 Bool hh_handle_monitor_command(const HChar* command);
-void hh_print_monitor_help(void);
 
 //------------------------------------------------------------//
 //--- Client requests (hh_clreq.c)                         ---//
@@ -450,6 +452,10 @@ const HChar* hh_errno_text(UWord err);
    expanded name (VG_(malloc)ed) either way. */
 Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                       HChar** path_out);
-void hh_print_summary(void);
+/* VG_(umsg) or VG_(gdb_printf). */
+typedef UInt (*HhPrintf)(const HChar* format, ...);
+/* The summary of the run so far: at exit DHAT's five lines (and the
+   copies), else the same with "Live now" and the time. */
+void hh_print_summary(HhPrintf print, Bool at_exit);
 
 #endif /* HH_TOOL_H */
