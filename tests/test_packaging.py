@@ -140,6 +140,7 @@ def expected_deb_files() -> dict[str, Path | str | None]:
     files: dict[str, Path | str | None] = {
         "usr/bin/heaphunt": REPO_DIR / "bin" / "heaphunt",
         "usr/include/valgrind/heaphunt.h": REPO_DIR / "tool" / "heaphunt.h",
+        "usr/include/valgrind/heaphunt_test.h": REPO_DIR / "tool" / "heaphunt_test.h",
         "usr/libexec/valgrind/heaphunt-amd64-linux": None,
         "usr/libexec/valgrind/vgpreload_heaphunt-amd64-linux.so": None,
         f"{DEB_PYTHON_DIR}/heaphunt-{v}.dist-info/METADATA": None,
@@ -322,6 +323,7 @@ def test_make_install_and_uninstall(heaphunt_runner: Path, tmp_path: Path) -> No
     tool_dir, include_dir = make_variable("VALGRIND_LIBEXECDIR"), make_variable("VALGRIND_INCLUDEDIR")
     v = version()
     want = {f"{prefix}/bin/heaphunt", f"{include_dir}/heaphunt.h",
+            f"{include_dir}/heaphunt_test.h",
             f"{tool_dir}/heaphunt-amd64-linux", f"{tool_dir}/vgpreload_heaphunt-amd64-linux.so",
             f"{python_dir}/heaphunt-{v}.dist-info/METADATA",
             f"{python_dir}/heaphunt-{v}.dist-info/entry_points.txt",
