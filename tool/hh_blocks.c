@@ -201,6 +201,7 @@ Block* hh_block_new(void)
 {
    Block* bk = VG_(allocEltPA)(block_pool);
    bk->inline_szB = 0;
+   bk->reach_mark = 0;
    return bk;
 }
 
@@ -376,6 +377,15 @@ void hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque)
       fn(e->bk, opaque);
    if (chunks != NULL)
       VG_(free)(chunks);
+}
+
+Block* hh_block_tree_next(Addr a)
+{
+   /* Starts at the entry holding a if there is one (the comparison
+      says "equal" inside a block), else at the first one after a. */
+   VG_(OSetGen_ResetIterAt)(tree, &a);
+   TreeEntry* e = VG_(OSetGen_Next)(tree);
+   return e == NULL ? NULL : e->bk;
 }
 
 UWord hh_blocks_live_count(void)

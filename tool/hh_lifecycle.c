@@ -211,6 +211,16 @@ Block* hh_life_container_at(Addr p)
    return (container != NULL && container->payload == p) ? container : NULL;
 }
 
+UWord hh_life_containers_count(void)
+{
+   return n_hidden_containers;
+}
+
+Block* hh_life_container_holding(Addr a)
+{
+   return hidden_container_holding(a, 1);
+}
+
 Block* hh_life_custom_block_at(Addr p)
 {
    Block* bk = hh_life_block_at(p);

@@ -103,6 +103,7 @@ static Bool within_end_limits(void)
    hh_pre_syscall notes the real one. */
 static void hh_fini(Int exit_status_unused)
 {
+   hh_reach_scan_at_exit();
    HChar* path = NULL;
    Bool written = hh_write_profile("--heaphunt-out-file", hh_clo_out_file,
                                    &path);
@@ -157,6 +158,7 @@ static void hh_pre_clo_init(void)
    hh_timeline_init();
    hh_lifecycle_init();
    hh_custom_init();
+   hh_reach_init();
 }
 
 VG_DETERMINE_INTERFACE_VERSION(hh_pre_clo_init)

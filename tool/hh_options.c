@@ -32,6 +32,7 @@ Long         hh_clo_max_end_bytes   = -1;
 Long         hh_clo_max_end_blocks  = -1;
 Int          hh_clo_limit_exit_code = 1;
 ULong        hh_clo_dump_every_instrs = 0;   // 0 = never
+Bool         hh_clo_reachability    = True;
 
 static XArray* alloc_fns  = NULL;   // HChar*, from --alloc-fn
 static XArray* ignore_fns = NULL;   // HChar*, from --ignore-fn
@@ -94,6 +95,7 @@ Bool hh_process_cmd_line_option(const HChar* arg)
       hh_clo_histogram_max = (SizeT)histogram_max;
    } else if VG_BOOL_CLO(arg, "--copies", hh_clo_copies) {
    } else if VG_BOOL_CLO(arg, "--accesses", hh_clo_accesses) {
+   } else if VG_BOOL_CLO(arg, "--reachability", hh_clo_reachability) {
    } else if VG_STR_CLO(arg, "--alloc-fn", fn_name) {
       add_fn_name(&alloc_fns, arg, "--alloc-fn", fn_name);
    } else if VG_STR_CLO(arg, "--ignore-fn", fn_name) {
@@ -127,6 +129,9 @@ void hh_print_usage(void)
 "    --copies=yes|no             profile memcpy-family copies [yes]\n"
 "    --accesses=yes|no           count reads and writes into blocks; no\n"
 "                                is much faster (heap totals only) [yes]\n"
+"    --reachability=yes|no       at exit, split the blocks still live into\n"
+"                                lost (no pointer reaches them) and still\n"
+"                                reachable, by scanning memory [yes]\n"
 "    --alloc-fn=<name>           treat <name> as an allocator: sites show\n"
 "                                its callers (repeatable)\n"
 "    --ignore-fn=<name>          do not count allocations made under\n"

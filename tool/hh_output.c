@@ -11,7 +11,9 @@
 
    Frames are described as DHAT describes them ("0xADDR: fn (file:line)"
    or "0xADDR: fn (in /path/obj)", inlined calls expanded), deduplicated
-   into a frame table whose entry 0 is "[root]".
+   into a frame table whose entry 0 is "[root]".  Each object named by a
+   frame of the second kind is listed in "hhObjs" with its load bias, so
+   that readers can show a frame without a symbol as obj+0xOFFSET.
 
    The file is written under a temporary name in the same directory and
    renamed over the final name only when every byte was written, so a
@@ -21,6 +23,7 @@
    place instead. */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
 #include "pub_tool_clientstate.h"
 #include "pub_tool_debuginfo.h"
 #include "pub_tool_libcassert.h"
@@ -44,6 +47,10 @@
 
 static WordFM* frame_numbers = NULL;   // HChar* description -> index
 static XArray* frames_in_order = NULL; // HChar*, by index
+/* Objects named by frames without source information ("0xADDR: fn (in
+   /path/obj)", "0xADDR: ??? (in /path/obj)"): path -> load bias, for
+   "hhObjs", so that readers can show obj+0xOFF. */
+static WordFM* objects_named = NULL;   // HChar* path (owned) -> Addr
 
 static Word cmp_strings(UWord a, UWord b)
 {
@@ -59,13 +66,65 @@ static void frame_table_init(void)
    HChar* root = VG_(strdup)("hh.out.root", "[root]");
    VG_(addToFM)(frame_numbers, (UWord)root, 0);
    VG_(addToXA)(frames_in_order, &root);
+   objects_named = VG_(newFM)(VG_(malloc), "hh.out.objects", VG_(free),
+                              cmp_strings);
 }
 
-static UWord frame_number(const HChar* description)
+/* The load bias of the object holding ip: what to subtract from ip to
+   get the address the object's own file uses (the one addr2line and
+   objdump take).  From its debug info, which Valgrind reads for every
+   ELF object, stripped or not; failing that, from the file mapping. */
+static Bool object_load_bias(DiEpoch ep, Addr ip, Addr* bias)
+{
+   DebugInfo* di = VG_(find_DebugInfo)(ep, ip);
+   if (di != NULL) {
+      *bias = (Addr)VG_(DebugInfo_get_text_bias)(di);
+      return True;
+   }
+   /* The mapping is today's: it says nothing of an older epoch's. */
+   NSegment const* seg = ep.n == VG_(current_DiEpoch)().n
+                            ? VG_(am_find_nsegment)(ip) : NULL;
+   if (seg != NULL && seg->kind == SkFileC) {
+      *bias = seg->start - (Addr)seg->offset;
+      return True;
+   }
+   return False;
+}
+
+/* A new frame description without source information names its
+   object: note the object and its load bias. */
+static void note_object_of_frame(const HChar* description, DiEpoch ep,
+                                 Addr ip)
+{
+   static const HChar in_prefix[] = " (in ";
+   const SizeT prefix_len = sizeof(in_prefix) - 1;
+   const HChar* obj = NULL;
+   if (VG_(strstr)(description, in_prefix) == NULL
+       || !VG_(get_objname)(ep, ip, &obj))
+      return;
+   /* describe_IP ends the description with " (in OBJ)" exactly when it
+      had no source line, whatever the function's name contains. */
+   SizeT obj_len = VG_(strlen)(obj), len = VG_(strlen)(description);
+   if (len < prefix_len + obj_len + 1 || description[len - 1] != ')')
+      return;
+   const HChar* obj_at = description + len - 1 - obj_len;
+   if (VG_(strncmp)(obj_at, obj, obj_len) != 0
+       || VG_(strncmp)(obj_at - prefix_len, in_prefix, prefix_len) != 0)
+      return;
+   UWord key = 0, value = 0;
+   Addr  bias = 0;
+   if (VG_(lookupFM)(objects_named, &key, &value, (UWord)obj)
+       || !object_load_bias(ep, ip, &bias))
+      return;
+   VG_(addToFM)(objects_named, (UWord)VG_(strdup)("hh.out.obj", obj), bias);
+}
+
+static UWord frame_number(const HChar* description, DiEpoch ep, Addr ip)
 {
    UWord key = 0, index = 0;
    if (VG_(lookupFM)(frame_numbers, &key, &index, (UWord)description))
       return index;
+   note_object_of_frame(description, ep, ip);
    HChar* copy = VG_(strdup)("hh.out.frame", description);
    index = (UWord)VG_(sizeXA)(frames_in_order);
    VG_(addToFM)(frame_numbers, (UWord)copy, index);
@@ -80,6 +139,8 @@ static void free_frame_string(UWord s)
 
 static void frame_table_free(void)
 {
+   VG_(deleteFM)(objects_named, free_frame_string, NULL);
+   objects_named = NULL;
    VG_(deleteFM)(frame_numbers, free_frame_string, NULL);
    VG_(deleteXA)(frames_in_order);
    frame_numbers = NULL;
@@ -100,7 +161,7 @@ static void write_frames(JsonOut* out, const Addr* ips, UInt n_ips,
       do {
          const HChar* description = VG_(describe_IP)(ep, ips[i], cursor);
          hh_json_printf(out, "%c%lu", first ? '[' : ',',
-                        frame_number(description));
+                        frame_number(description, ep, ips[i]));
          first = False;
       } while (VG_(next_IIPC)(cursor));
       VG_(delete_IIPC)(cursor);
@@ -152,6 +213,9 @@ static void write_site_extras(JsonOut* out, const Site* s)
                   ",\"hhReadOnlyAfterInitK\":%llu,\"hhShortK\":%llu\n",
                   s->no_access_blocks, s->write_only_blocks,
                   s->read_only_after_init_blocks, s->short_lived_blocks);
+   if (hh_reach_scanned)
+      hh_json_printf(out, "  ,\"hhLostB\":%llu,\"hhLostK\":%llu\n",
+                     s->lost_bytes, s->lost_blocks);
    hh_json_printf(out, "  ,\"hhIdleI\":%llu,\"hhFirstT\":%llu"
                   ",\"hhLastT\":%llu\n",
                   s->idle_instrs, s->first_alloc_instrs,
@@ -310,7 +374,12 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
    if (hh_clo_copies)
       hh_json_printf(out, ",\"cb\":%llu,\"cbk\":%llu",
                      hh_copied_bytes, hh_copy_calls);
+   if (hh_reach_scanned)
+      hh_json_printf(out, ",\"lb\":%llu,\"lbk\":%llu",
+                     hh_lost_bytes, hh_lost_blocks);
    hh_json_raw(out, "}\n");
+   if (hh_reach_scanned)
+      hh_json_raw(out, ",\"hhReach\":true\n");
    write_timeline(out);
 
    Long* out_index = VG_(malloc)("hh.out.index",
@@ -341,7 +410,20 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
       hh_json_string(out, *(HChar**)VG_(indexXA)(frames_in_order, i));
       hh_json_raw(out, "\n");
    }
-   hh_json_raw(out, " ]\n}\n");
+   hh_json_raw(out, " ]\n");
+
+   hh_json_raw(out, ",\"hhObjs\":[");
+   UWord obj_key = 0, bias = 0;
+   Bool  first = True;
+   VG_(initIterFM)(objects_named);
+   while (VG_(nextIterFM)(objects_named, &obj_key, &bias)) {
+      hh_json_raw(out, first ? "\n  [" : "\n ,[");
+      hh_json_string(out, (const HChar*)obj_key);
+      hh_json_printf(out, ",%lu]", bias);
+      first = False;
+   }
+   VG_(doneIterFM)(objects_named);
+   hh_json_raw(out, "]\n}\n");
 }
 
 /* VG_(expand_file_name) ends the process on a malformed template,
@@ -462,6 +544,9 @@ void hh_print_summary(HhPrintf print, Bool at_exit)
          hh_peak_bytes, hh_peak_blocks);
    print("%s %'llu bytes in %'llu blocks\n",
          at_exit ? "At t-end: " : "Live now: ", hh_live_bytes, hh_live_blocks);
+   if (at_exit && hh_reach_scanned)
+      print("Lost:      %'llu bytes in %'llu blocks (unreachable at exit)\n",
+            hh_lost_bytes, hh_lost_blocks);
    print("Reads:     %'llu bytes\n", reads_bytes);
    print("Writes:    %'llu bytes\n", writes_bytes);
    if (hh_clo_copies)

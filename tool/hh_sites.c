@@ -443,6 +443,14 @@ void hh_site_retire_block(Block* bk)
    }
 }
 
+void hh_site_note_lost_at_exit(Site* s, SizeT szB)
+{
+   tl_assert(s->lost_blocks < s->live_blocks
+             && s->lost_bytes + szB <= s->live_bytes);
+   s->lost_blocks++;
+   s->lost_bytes += szB;
+}
+
 void hh_site_note_realloc_copy(Site* s, SizeT copied_szB, SizeT moved_szB)
 {
    s->reads_bytes  += copied_szB;

@@ -23,6 +23,7 @@
      hh_timeline.c    live heap size over time, named checkpoints
      hh_dumps.c       profiles before exit: on request, periodic, exec
      hh_custom.c      custom allocators described by client requests
+     hh_reach.c       which blocks live at exit are still reachable
      hh_instrument.c  VEX instrumentation: the clock and memory events
      hh_clreq.c       client requests (heaphunt.h's and dhat.h's)
      hh_json.c        a small buffered JSON writer
@@ -59,6 +60,7 @@ extern Long         hh_clo_max_end_bytes; // --max-end-bytes, -1 = none
 extern Long         hh_clo_max_end_blocks;// --max-end-blocks, -1 = none
 extern Int          hh_clo_limit_exit_code; // --limit-exit-code
 extern ULong        hh_clo_dump_every_instrs; // --dump-every, 0 = never
+extern Bool         hh_clo_reachability;  // --reachability
 
 Bool hh_process_cmd_line_option(const HChar* arg);
 void hh_print_usage(void);
@@ -109,6 +111,8 @@ typedef struct _Block {
                                  //   word, for guarded stores)
    UChar   alloc_kind;     // HH_ALLOC_*: which family allocated it
    UChar   in_granule_map; // indexed by hh_blocks.c's granule map
+   UChar   reach_mark;     // reached by the scan at exit (hh_reach.c);
+                           //   0 outside it
 } Block;
 
 /* Each instrumented load or store has its own one-entry cache: the
@@ -171,6 +175,10 @@ struct _Site {
    ULong short_lived_blocks;       // freed within HH_SHORT_LIVED_INSTRS
    ULong idle_instrs;              // last access (or alloc) to death
    ULong end_idle_bytes[HH_IDLE_DECILES]; // live at end, by last access
+   /* Live at exit and reached by no pointer (hh_reach.c); 0 until the
+      scan at exit. */
+   ULong lost_blocks;
+   ULong lost_bytes;
 
    /* Copies (hh_copies.c): bytes and calls with this site's blocks as
       the destination (in) or the source (out) of a memcpy-family call. */
@@ -219,6 +227,8 @@ void  hh_sites_retired_accesses(ULong* reads_bytes, ULong* writes_bytes);
 Site* hh_site_copy(const Site* site);
 void  hh_site_fold_live_block(Site* copy, const Block* bk, ULong t_instrs);
 void  hh_site_copy_free(Site* copy);
+/* A block live at exit was found unreachable (hh_reach.c). */
+void  hh_site_note_lost_at_exit(Site* site, SizeT szB);
 ULong hh_site_gb(const Site* site);
 ULong hh_site_gbk(const Site* site);
 UWord hh_sites_count(void);
@@ -254,6 +264,9 @@ void    hh_histo_free(UShort* histo, SizeT szB);
    table. */
 void   hh_blocks_for_each(void (*fn)(Block*, void*), void* opaque);
 UWord  hh_blocks_live_count(void);
+/* The first block of the tree (blocks not in the granule map: large
+   ones and every custom block) that ends after a, or NULL. */
+Block* hh_block_tree_next(Addr a);
 
 //------------------------------------------------------------//
 //--- The life of a block (hh_lifecycle.c)                 ---//
@@ -276,6 +289,9 @@ void   hh_life_untrack(Block* bk);
 Block* hh_life_block_at(Addr p);
 Block* hh_life_container_at(Addr p);
 Block* hh_life_custom_block_at(Addr p);
+/* Hidden containers: how many, and the one holding a (or NULL). */
+UWord  hh_life_containers_count(void);
+Block* hh_life_container_holding(Addr a);
 /* bk is now [new_payload, new_payload + new_szB) (it moved, or changed
    size in place), counted as a realloc (hh_site_note_resize); it loses
    its histogram. */
@@ -398,6 +414,21 @@ UWord hh_timeline_points(const TimelinePoint* peak, const TimelinePoint* end,
 UWord hh_checkpoints_count(void);
 void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
                        ULong* bytes, ULong* blocks);
+
+//------------------------------------------------------------//
+//--- Reachability at exit (hh_reach.c)                    ---//
+//------------------------------------------------------------//
+
+/* Set by hh_reach_scan_at_exit: every site's lost_* are then final,
+   and these are their sums over the sites that are not ignored. */
+extern Bool  hh_reach_scanned;
+extern ULong hh_lost_bytes, hh_lost_blocks;
+
+/* Registers the hooks that follow thread stacks (before options). */
+void hh_reach_init(void);
+/* With --reachability=yes: finds which live blocks no pointer reaches
+   and counts them as lost in their sites.  At exit only. */
+void hh_reach_scan_at_exit(void);
 
 //------------------------------------------------------------//
 //--- Profiles before exit (hh_dumps.c)                    ---//
