@@ -12,8 +12,9 @@ The library side of the `heaphunt` command.  For tests:
 
 Modules: profile (loading and checking files), metrics (sort metrics),
 findings, report / diff / check (the commands' text), writer (merge and
-export), view (local web server), runner (Valgrind), asserts, cli, and
-pytest_plugin (the `heaphunt` fixture).
+export --mode=copy), exports (pprof, collapsed stacks, speedscope), view
+(local web server), runner (Valgrind), asserts, cli, and pytest_plugin (the
+`heaphunt` fixture).
 """
 
 __version__ = "0.1.0"

@@ -25,12 +25,15 @@ from .check import (DEFAULT_GROWTH_METRIC, GLOBAL_LIMITS, Limit, LimitSyntaxErro
                     result_lines)
 from .ci_output import github_lines, junit_xml
 from .diff import diff_lines
+from .exports import FORMATS, export_bytes, metric_total
 from .metrics import Metric, find_metric, metric_names
 from .profile import Profile, ProfileError, load
 from .report import ReportOptions, report_lines
 from .runner import RunError, run as run_under_valgrind
+from .textfmt import plural
 from .view import find_viewer_dir, make_server, viewer_url
-from .writer import ExportError, MergeError, export_copy_mode, merge_profiles, write_json
+from .writer import (ExportError, MergeError, export_copy_mode, merge_profiles, write_bytes,
+                     write_json)
 
 PROG = "heaphunt"
 EXIT_OK = 0
@@ -233,8 +236,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.mode and args.metric:
+        die("export: --metric goes with --format, not --mode=copy")
     _check_output_path(args.output, [args.file])
     profile = _load(args.file)
+    if args.format:
+        return _export_format(profile, args)
     try:
         doc = export_copy_mode(profile)
     except ExportError as e:
@@ -242,6 +249,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     _write(doc, args.output)
     print(f"{PROG} export: {len(doc['pps'])} copy sites -> {args.output}"
           " (open it in Valgrind's dh_view.html)")
+    return EXIT_OK
+
+
+_EXPORT_OPENERS = {
+    "pprof": "go tool pprof -top {out}",
+    "collapsed": "flamegraph.pl {out} > flame.svg, or speedscope {out}",
+    "speedscope": "speedscope {out}, or load it in https://www.speedscope.app",
+}
+
+
+def _export_format(profile: Profile, args: argparse.Namespace) -> int:
+    try:
+        data, table, index = export_bytes(profile, args.format, args.metric)
+    except ExportError as e:
+        die(str(e))
+    try:
+        write_bytes(data, args.output)
+    except OSError as e:
+        die(f"-o {args.output}: cannot write: {e.strerror or e}")
+    metric = table.metrics[index]
+    if args.format == "collapsed":
+        lines = data.count(b"\n")
+        what = (f"stacks of {metric.name} ({metric.key}): {metric_total(table, index):,}"
+                f" {metric.unit} in {plural(lines, 'line')}")
+    else:
+        copies = len(profile.copy_sites or [])
+        what = (f"{len(table.metrics)} metrics ({metric.name} first), {len(profile.sites):,} sites"
+                + (f" and {copies:,} copy sites" if copies else ""))
+    print(f"{PROG} export: {args.format} {what} -> {args.output}"
+          f" (open it with: {_EXPORT_OPENERS[args.format].format(out=args.output)})")
     return EXIT_OK
 
 
@@ -382,8 +419,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT")
     p.set_defaults(func=cmd_merge)
 
-    p = sub.add_parser("export", help="write a DHAT copy-mode file from a profile's copy sites")
-    p.add_argument("--mode", required=True, choices=["copy"])
+    p = sub.add_parser("export", help="write the profile for pprof, flame graphs or speedscope,"
+                       " or a DHAT copy-mode file from its copy sites")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--format", choices=FORMATS,
+                      help="pprof (gzipped profile.proto), collapsed (folded stacks of one"
+                           " metric) or speedscope (JSON, one profile per metric)")
+    what.add_argument("--mode", choices=["copy"],
+                      help="copy: DHAT's copy-mode file, from heaphunt's copy sites")
+    p.add_argument("--metric", metavar="METRIC",
+                   help="collapsed: the metric to fold (default total-bytes); pprof and"
+                        " speedscope: the one shown first (default gmax-bytes, in use at the"
+                        " peak); a name or JSON key such as end-bytes, eb, reads, cb")
     p.add_argument("file", metavar="IN")
     p.add_argument("-o", "--output", required=True, metavar="OUT")
     p.set_defaults(func=cmd_export)

@@ -1,4 +1,4 @@
-"""Write profiles: `heaphunt merge` and `heaphunt export --mode=copy`.
+"""Write profiles: `heaphunt merge` and `heaphunt export --mode=copy`; write files atomically.
 
 Both build a plain JSON object and write it in DHAT's layout (one pp per
 line group), to a temporary name renamed into place, so an interrupted run
@@ -237,13 +237,17 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 def write_json(doc: dict[str, Any], out_path: str | Path) -> None:
+    write_bytes(dumps(doc).encode("utf-8"), out_path)
+
+
+def write_bytes(data: bytes, out_path: str | Path) -> None:
     """Write atomically: a temporary file in the same directory, then rename."""
     out = Path(out_path)
     directory = out.parent if str(out.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w") as f:
-            f.write(dumps(doc))
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         # mkstemp makes the file private; give it the mode a plain open would.
         umask = os.umask(0)
         os.umask(umask)
