@@ -16,7 +16,7 @@
    The load timings are kept in the state's timings (bench/viewer_bench.mjs reads
    them). */
 "use strict";
-HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline", "metrics", "tree", "treeview", "flame", "detail", "glossary"], function (use) {
+HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline", "metrics", "tree", "treeview", "flame", "detail", "glossary", "export"], function (use) {
     // V8 cannot hold a string longer than about 512 M characters: refuse
     // bigger files up front with a clear reason instead of a crash.
     var MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -128,6 +128,7 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
         document.title = "heaphunt viewer - " + (b ? a.name + " vs " + b.name : a.name);
         $("swap-button").hidden = !b;
         $("undiff-button").hidden = !b;
+        use.export.offer(a, b);
         use.summary.render($("summary"), st.view);
         $("tabs").hidden = false;
         $("workspace").hidden = false;
@@ -264,6 +265,7 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
         use.flame.init({ canvas: $("flame-canvas"), tip: $("flame-tip"), crumbs: $("flame-crumbs") }, select);
         use.timeline.init({ canvas: $("timeline-canvas"), tip: $("timeline-tip"), range: $("timeline-range"), blocks: $("timeline-blocks") }, revealSite);
         use.glossary.render($("glossary"));
+        use.export.init($("export-select"));
 
         $("open-input").addEventListener("change", function (e) {
             var file = e.target.files[0];
