@@ -10,7 +10,8 @@
 #
 # The browser tests drive Debian's /usr/bin/chromium with playwright-core,
 # installed from npm into tests/browser/node_modules (pinned by the committed
-# package-lock.json).  playwright-core never downloads a browser of its own.
+# package-lock.json, with the speedscope app that opens the exports).
+# playwright-core never downloads a browser of its own.
 set -euo pipefail
 
 die() { echo "install-deps: $*" >&2; exit 1; }
@@ -21,14 +22,15 @@ repo_dir=$(cd "$(dirname "$0")/.." && pwd)
 # Debian packages: what the build (autotools, a C toolchain, Valgrind's SDK),
 # the in-tree builds (dpkg-dev for `apt-get source`), the Debian package
 # (debhelper, dh-python, lintian; scripts/build-deb.sh) and the tests (pytest,
-# chromium, node, python3-venv for the pip install test) need; the
-# exact-count examples' test frameworks (GoogleTest, Catch2, pytest-xdist)
-# and a JUnit XML reader for check's --junit output.
+# chromium, node, python3-venv for the pip install test, golang-go for
+# `go tool pprof`, which opens the exports) need; the exact-count examples'
+# test frameworks (GoogleTest, Catch2, pytest-xdist) and a JUnit XML reader
+# for check's --junit output.
 debian_packages=(
     build-essential gcc g++ make autoconf automake pkg-config
     valgrind python3 python3-pytest dpkg-dev bzip2 xz-utils
     debhelper dh-python lintian python3-venv
-    chromium
+    chromium golang-go
     libgtest-dev catch2 python3-pytest-xdist python3-junitparser
 )
 
@@ -67,7 +69,7 @@ browser_dir=$repo_dir/tests/browser
 if [ -f "$browser_dir/package.json" ]; then
     stamp=$browser_dir/node_modules/.heaphunt-lock-stamp
     if [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$browser_dir/package-lock.json"; then
-        note "installing playwright-core into tests/browser/node_modules"
+        note "installing playwright-core and speedscope into tests/browser/node_modules"
         (
             cd "$browser_dir"
             export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -76,7 +78,7 @@ if [ -f "$browser_dir/package.json" ]; then
             else
                 npm install --no-audit --no-fund --loglevel=error >/dev/null
             fi
-        ) || die "npm install of playwright-core failed in $browser_dir"
+        ) || die "npm install of playwright-core and speedscope failed in $browser_dir"
         cp "$browser_dir/package-lock.json" "$stamp"
     fi
 fi
