@@ -374,9 +374,10 @@ SPEEDSCOPE_LOADS = {
 }
 
 
-def viewer_choices(profile: Path) -> list[tuple[str, str, str | None]]:
+def viewer_choices(profile: Path, which: int = 0) -> list[tuple[str, str, str | None]]:
     """(menu value, format, --metric) for every download the viewer should
-    offer for this profile: pprof, speedscope, collapsed per metric."""
+    offer for this profile: pprof, speedscope, collapsed per metric; `which`
+    is 1 for profile B of a diff."""
     doc = json.loads(profile.read_text())
     if doc["mode"] == "copy":
         keys = ["tb", "tbk"]
@@ -384,8 +385,8 @@ def viewer_choices(profile: Path) -> list[tuple[str, str, str | None]]:
         keys = ["tb", "tbk"]
     else:
         keys = HEAP_KEYS + (["cb", "cbk"] if "hhCopySites" in doc else [])
-    return ([("0:pprof", "pprof", None), ("0:speedscope", "speedscope", None)]
-            + [(f"0:collapsed:{k}", "collapsed", k) for k in keys])
+    return ([(f"{which}:pprof", "pprof", None), (f"{which}:speedscope", "speedscope", None)]
+            + [(f"{which}:collapsed:{k}", "collapsed", k) for k in keys])
 
 
 @pytest.fixture(scope="module")
@@ -406,6 +407,10 @@ def browser(profiles) -> dict:
     downloads = [{"name": name, "profile": str(path), "saveDir": str(out_dir / "viewer" / name),
                   "choices": [c[0] for c in viewer_choices(path)]}
                  for name, path in profiles.items() if name not in ("hh30", "dh30")]
+    # A diff (hh10 as A, hh30 as B): B's pprof and one collapsed file.
+    downloads.append({"name": "diff", "profile": str(profiles["hh10"]),
+                      "compareWith": str(profiles["hh30"]), "saveDir": str(out_dir / "viewer" / "diff"),
+                      "choices": ["1:pprof", "1:collapsed:tb"]})
     plan = {"viewer": str(lib.REPO_DIR / "viewer"), "speedscope": str(SPEEDSCOPE_APP),
             "artifacts": str(ARTIFACTS), "viewerDownloads": downloads, "speedscopeLoads": loads}
     plan_path, results_path = out_dir / "plan.json", out_dir / "results.json"
@@ -508,9 +513,22 @@ def test_viewer_offers_every_download(browser, profiles) -> None:
         if name in ("hh30", "dh30"):
             continue
         result = browser["viewer"][name]
+        assert result["options"][1]["text"] == "pprof, all metrics"
         assert result["error"] is None and result["pageErrors"] == [], result
         assert result["menuVisible"]
         assert [o["value"] for o in result["options"]] == [""] + [c[0] for c in viewer_choices(path)]
+
+
+def test_viewer_offers_both_profiles_of_a_diff(browser, profiles) -> None:
+    result = browser["viewer"]["diff"]
+    assert result["error"] is None and result["pageErrors"] == [], result
+    values = [o["value"] for o in result["options"]]
+    assert values == [""] + [c[0] for c in viewer_choices(profiles["hh10"], 0)] \
+        + [c[0] for c in viewer_choices(profiles["hh30"], 1)]
+    out_dir = WORK_DIR / "cli" / "diff"
+    for value, fmt, metric in (("1:pprof", "pprof", None), ("1:collapsed:tb", "collapsed", "tb")):
+        saved = Path(result["downloads"][value]["path"])
+        assert saved.read_bytes() == export(profiles["hh30"], fmt, out_dir / saved.name, metric).read_bytes()
 
 
 @pytest.mark.parametrize("name", ["hh10", "dh10", "dhcopy", "dhadhoc", "leaky", "interpreted"])

@@ -5,12 +5,14 @@
 //
 // PLAN.json:
 //   {"viewer": DIR, "speedscope": DIR, "artifacts": DIR,
-//    "viewerDownloads": [{"name", "profile", "saveDir", "choices": ["0:pprof", ...]}],
+//    "viewerDownloads": [{"name", "profile", "compareWith"?, "saveDir", "choices": ["0:pprof", ...]}],
 //    "speedscopeLoads": [{"name", "file", "saveAs"}]}
 //
 // viewerDownloads: open `profile` in heaphunt's viewer (viewer/index.html
 // from file://, through its "Open profile…" input), list the options of its
 // export menu, then pick each choice and save the download in saveDir.
+// With compareWith, the viewer shows the diff (profile as A, compareWith as
+// B) and the menu offers both: "0:..." is A's, "1:..." B's.
 //
 // speedscopeLoads: open `file` in the speedscope app of the npm package
 // (its dist/release/index.html, from file://) through its Browse input;
@@ -50,6 +52,11 @@ async function openInViewer(context, job, pageErrors) {
     await page.locator("#open-input").setInputFiles(job.profile);
     await page.waitForFunction(() => document.body.dataset.state === "ready" || document.body.dataset.state === "error",
                                null, { timeout: TIMEOUT_MS });
+    if (job.compareWith) {
+        await page.locator("#diff-input").setInputFiles(job.compareWith);
+        await page.waitForFunction(() => document.getElementById("file-names").textContent.startsWith("A: "),
+                                   null, { timeout: TIMEOUT_MS });
+    }
     return page;
 }
 

@@ -374,10 +374,10 @@ HH.define("export", ["format", "profile"], function (use) {
     function optionsFor(model, which) {
         var f = use.format, html = "", metrics = metricsOf(model);
         var prefix = which + ":";
-        html += '<option value="' + prefix + 'pprof">pprof (.pb.gz, every metric)</option>';
-        html += '<option value="' + prefix + 'speedscope">speedscope (.speedscope.json, every metric)</option>';
+        html += '<option value="' + prefix + 'pprof">pprof, all metrics</option>';
+        html += '<option value="' + prefix + 'speedscope">speedscope, all metrics</option>';
         for (var i = 0; i < metrics.length; i++) {
-            html += '<option value="' + prefix + "collapsed:" + metrics[i].key + '">collapsed stacks: ' + f.html(metrics[i].label) + "</option>";
+            html += '<option value="' + prefix + "collapsed:" + metrics[i].key + '">collapsed: ' + f.html(metrics[i].label) + "</option>";
         }
         return html;
     }
