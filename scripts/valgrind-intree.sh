@@ -96,8 +96,6 @@ EXTRA_DIST = sources.am version.am
 
 pkginclude_HEADERS = $(HEAPHUNT_CLIENT_HDRS)
 
-heaphuntdir = $(pkglibexecdir)
-
 #----------------------------------------------------------------------------
 # heaphunt-<platform>
 #----------------------------------------------------------------------------
@@ -113,7 +111,6 @@ heaphunt_@VGCONF_ARCH_PRI@_@VGCONF_OS@_CPPFLAGS     = \
 	$(AM_CPPFLAGS_@VGCONF_PLATFORM_PRI_CAPS@)
 heaphunt_@VGCONF_ARCH_PRI@_@VGCONF_OS@_CFLAGS       = $(LTO_CFLAGS) \
 	-DHEAPHUNT_VERSION=\"$(HEAPHUNT_VERSION)\" \
-	-DHEAPHUNT_VIEW_DIR=\"$(heaphuntdir)\" \
 	$(AM_CFLAGS_@VGCONF_PLATFORM_PRI_CAPS@)
 heaphunt_@VGCONF_ARCH_PRI@_@VGCONF_OS@_DEPENDENCIES = \
 	$(TOOL_DEPENDENCIES_@VGCONF_PLATFORM_PRI_CAPS@)
@@ -135,7 +132,6 @@ heaphunt_@VGCONF_ARCH_SEC@_@VGCONF_OS@_CPPFLAGS     = \
 	$(AM_CPPFLAGS_@VGCONF_PLATFORM_SEC_CAPS@)
 heaphunt_@VGCONF_ARCH_SEC@_@VGCONF_OS@_CFLAGS       = $(LTO_CFLAGS) \
 	-DHEAPHUNT_VERSION=\"$(HEAPHUNT_VERSION)\" \
-	-DHEAPHUNT_VIEW_DIR=\"$(heaphuntdir)\" \
 	$(AM_CFLAGS_@VGCONF_PLATFORM_SEC_CAPS@)
 heaphunt_@VGCONF_ARCH_SEC@_@VGCONF_OS@_DEPENDENCIES = \
 	$(TOOL_DEPENDENCIES_@VGCONF_PLATFORM_SEC_CAPS@)

@@ -4,11 +4,14 @@
 
 /* Counts the bytes read from and written to each live block.  Two
    sources feed it:
-   - guest loads and stores, through the helpers hh_on_read and
-     hh_on_write called from generated code (hh_instrument.c) for
-     accesses that pass the inline heap-range filter;
+   - guest loads and stores, through the helpers hh_on_read_cached and
+     hh_on_write_cached, which generated code (hh_instrument.c) calls
+     with the access's own cache entry, for accesses that pass the
+     inline heap-range filter and miss the inline cache test (or have
+     none);
    - the kernel reading or writing user memory in a syscall, through
-     the core's pre_mem_read / post_mem_write events.
+     the core's pre_mem_read / post_mem_write events, counted by
+     hh_on_read and hh_on_write (no cache entry).
 
    The rules are DHAT's, so that the numbers agree: an access counts
    its full size to the block containing its first byte; the per-offset

@@ -7,7 +7,8 @@
    vgpreload object, built from libreplacemalloc_toolpreload) to the
    callbacks below.  They allocate from the core's client arena with
    VG_(cli_malloc), so every block's address and size is known exactly,
-   and keep the block table and the sites up to date.
+   and have hh_lifecycle.c count the block; once a call's bookkeeping is
+   complete, a --dump-every profile that fell due is written.
 
    Counting follows DHAT, so that the numbers agree:
    - a 0-byte request is a 1-byte block (the block is unique and

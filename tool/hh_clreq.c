@@ -13,7 +13,8 @@
      HEAPHUNT_DUMP         writes a complete profile now, without
                            disturbing the run (see hh_snapshot_take)
      HEAPHUNT_CHECKPOINT   names the current moment in the timeline
-   and Valgrind's gdbserver monitor commands (hh_dumps.c).
+   and Valgrind's gdbserver monitor commands (hh_monitor.c); custom
+   allocators' requests go to hh_custom.c.
 
    DHAT's requests:
      DHAT_AD_HOC_EVENT     ad-hoc profiling is a DHAT mode heaphunt does
@@ -42,6 +43,9 @@
 #define HH_DHAT_HISTOGRAM_MEMORY (VG_USERREQ_TOOL_BASE('D', 'H') + 1)
 #define HH_DHAT_COPY             (VG_USERREQ_TOOL_BASE('D', 'H') + 256)
 
+/* DHAT_HISTOGRAM_MEMORY gives a histogram to blocks up to this many
+   times the histogram limit (--histogram-max, or its default when that
+   is 0), as DHAT allows 25 times its own. */
 #define HH_USER_HISTOGRAM_FACTOR 25
 
 static Bool give_block_a_histogram(Addr address)
@@ -54,12 +58,13 @@ static Bool give_block_a_histogram(Addr address)
    }
    if (bk->histo != NULL)
       return True;   // already has one
-   SizeT limit = HH_USER_HISTOGRAM_FACTOR
-                 * (hh_clo_histogram_max > 0 ? hh_clo_histogram_max : 1024);
+   SizeT base  = hh_clo_histogram_max > 0 ? hh_clo_histogram_max
+                                          : HH_DEFAULT_HISTOGRAM_MAX;
+   SizeT limit = HH_USER_HISTOGRAM_FACTOR * base;
    if (bk->req_szB > limit) {
       VG_(umsg)("heaphunt: DHAT_HISTOGRAM_MEMORY: the block is %lu bytes, "
-                "more than the %lu allowed (25 x --histogram-max); "
-                "ignored\n", bk->req_szB, limit);
+                "more than the %lu allowed (%d x %lu); ignored\n",
+                bk->req_szB, limit, HH_USER_HISTOGRAM_FACTOR, base);
       return False;
    }
    hh_life_give_histogram(bk);

@@ -4,10 +4,10 @@
 
 /* Two things are added to every superblock:
 
-   1. The clock.  hh_clock_instrs counts guest instructions exactly as
-      DHAT does, so that times (te, tg, tl) agree: the IMarks seen so far
-      are added just before each side exit and at the end of the
-      superblock.  Nothing else writes the clock while a superblock
+   1. The clock.  hh_clock_instrs (hh_timeline.c) counts guest
+      instructions exactly as DHAT does, so that times (te, tg, tl)
+      agree: the IMarks seen so far are added just before each side exit
+      and at the end of the superblock.  Nothing else writes the clock while a superblock
       runs (helpers only read it; client requests and thread switches
       happen between superblocks), so it is loaded once per superblock
       and each update is an add and a store, not a load too (DHAT
@@ -38,7 +38,7 @@
          the same stores to a dummy block): a loop over large arrays
          never calls out, however many arrays it touches, and frees
          elsewhere do not disturb it.  The updates are the ones
-         hh_on_read / hh_on_write make.
+         hh_on_read_cached / hh_on_write_cached make.
          That code is large (a dozen IR statements per access), and
          translating it costs more than it saves in code that runs only
          a few times: a compiler spends most of its time under Valgrind
@@ -69,11 +69,8 @@
 
 #include "hh_tool.h"
 
-#if defined(VG_BIGENDIAN)
-#  define HH_ENDIAN Iend_BE
-#else
-#  define HH_ENDIAN Iend_LE
-#endif
+/* heaphunt runs on amd64 only (hh_instrument asserts 64-bit words). */
+#define HH_ENDIAN Iend_LE
 
 /* DHAT's window: addresses in [SP - redzone, SP - redzone + 16 KiB). */
 #define HH_STACK_WINDOW_SZB (16 * 1024)

@@ -25,6 +25,9 @@
 
 #define HH_JSON_BUFFER_SZB (64 * 1024)
 
+/* Linux's ENAMETOOLONG, which the SDK's vki-linux.h does not name. */
+#define HH_VKI_ENAMETOOLONG 36
+
 struct _JsonOut {
    Int   fd;
    Bool  failed;     // a write failed; the file must not be published
@@ -175,7 +178,7 @@ const HChar* hh_errno_text(UWord err)
    case VKI_ENOSPC:  return "no space left on device";
    case VKI_EISDIR:  return "is a directory";
    case VKI_EEXIST:  return "file exists";
-   case 36 /* ENAMETOOLONG */: return "file name too long";
+   case HH_VKI_ENAMETOOLONG: return "file name too long";
    default:          return "system error";
    }
 }

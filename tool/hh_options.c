@@ -19,8 +19,6 @@
 
 #include "hh_tool.h"
 
-/* Blocks larger than this get no per-offset histogram (DHAT: 1024). */
-#define HH_DEFAULT_HISTOGRAM_MAX 1024
 /* Histograms cost two bytes per block byte; this bounds the damage. */
 #define HH_LARGEST_HISTOGRAM_MAX (64 * 1024 * 1024)
 

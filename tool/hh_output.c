@@ -9,11 +9,11 @@
      hhHistLimit  the largest block size that gets an access histogram
      hhTotals     the summary numbers, so readers need not add up sites
 
-   Frames are described as DHAT describes them ("0xADDR: fn (file:line)"
-   or "0xADDR: fn (in /path/obj)", inlined calls expanded), deduplicated
-   into a frame table whose entry 0 is "[root]".  Each object named by a
-   frame of the second kind is listed in "hhObjs" with its load bias, so
-   that readers can show a frame without a symbol as obj+0xOFFSET.
+   Frames are described as DHAT describes them (hh_frames.c),
+   deduplicated into a frame table whose entry 0 is "[root]".  Each
+   object named by a frame without source information ("0xADDR: fn (in
+   /path/obj)") is listed in "hhObjs" with its load bias, so that readers
+   can show a frame without a symbol as obj+0xOFFSET.
 
    The file is written under a temporary name in the same directory and
    renamed over the final name only when every byte was written, so a
@@ -151,22 +151,31 @@ static void frame_table_free(void)
 //--- Sites                                                ---//
 //------------------------------------------------------------//
 
+typedef struct {
+   JsonOut* out;
+   Bool     first;
+   DiEpoch  ep;
+   Addr     ip;      // the frame being described
+} FrameWriter;
+
+static void write_frame(const HChar* description, void* opaque)
+{
+   FrameWriter* w = (FrameWriter*)opaque;
+   hh_json_printf(w->out, "%c%lu", w->first ? '[' : ',',
+                  frame_number(description, w->ep, w->ip));
+   w->first = False;
+}
+
 static void write_frames(JsonOut* out, const Addr* ips, UInt n_ips,
                          DiEpoch ep)
 {
-   Bool first = True;
+   FrameWriter w = { out, True, ep, 0 };
    hh_json_raw(out, "  ,\"fs\":");
    for (UInt i = 0; i < n_ips; i++) {
-      InlIPCursor* cursor = VG_(new_IIPC)(ep, ips[i]);
-      do {
-         const HChar* description = VG_(describe_IP)(ep, ips[i], cursor);
-         hh_json_printf(out, "%c%lu", first ? '[' : ',',
-                        frame_number(description, ep, ips[i]));
-         first = False;
-      } while (VG_(next_IIPC)(cursor));
-      VG_(delete_IIPC)(cursor);
+      w.ip = ips[i];
+      hh_frames_describe(ep, ips[i], write_frame, &w);
    }
-   tl_assert(!first);   // a site always has a frame
+   tl_assert(!w.first);   // a site always has a frame
    hh_json_raw(out, "]\n");
 }
 

@@ -3,11 +3,11 @@
 /*--------------------------------------------------------------------*/
 
 /* An allocation site ("program point" in DHAT's words) is the stack of
-   --num-callers frames that called malloc, with heaphunt's own
-   replacement frames removed.  Two stacks that differ only in those
-   frames (malloc vs calloc called from one line) are one site: DHAT
-   writes them as two entries with the same frames, which its viewer
-   rejects ("repeated location").
+   --num-callers frames that called malloc, without the leading frames
+   of heaphunt's preload and of --alloc-fn functions (hh_frames.c).  Two
+   stacks that differ only in those frames (malloc vs calloc called from
+   one line) are one site: DHAT writes them as two entries with the same
+   frames, which its viewer rejects ("repeated location").
 
    Each site accumulates what DHAT's output needs: totals, live counts,
    the site's own maximum, its counts at the global peak (t-gmax),
@@ -32,7 +32,6 @@
    blocks still live as they would retire now. */
 
 #include "pub_tool_basics.h"
-#include "pub_tool_aspacemgr.h"
 #include "pub_tool_debuginfo.h"
 #include "pub_tool_execontext.h"
 #include "pub_tool_hashtable.h"
@@ -73,19 +72,6 @@ static VgHashTable* site_by_ecu   = NULL;
 static WordFM*      site_by_ips   = NULL;  // Site* (as key) -> unused
 static XArray*      sites_in_order = NULL; // Site*, creation order
 
-Word hh_cmp_frame_lists(const Addr* ips1, UInt n1, const Addr* ips2,
-                        UInt n2)
-{
-   UInt n = n1 < n2 ? n1 : n2;
-   for (UInt i = 0; i < n; i++) {
-      if (ips1[i] != ips2[i])
-         return ips1[i] < ips2[i] ? -1 : 1;
-   }
-   if (n1 != n2)
-      return n1 < n2 ? -1 : 1;
-   return 0;
-}
-
 static Word cmp_sites_by_ips(UWord a, UWord b)
 {
    const Site* s1 = (const Site*)a;
@@ -113,86 +99,13 @@ Site* hh_site_at(UWord i)
 }
 
 //------------------------------------------------------------//
-//--- Frame lists                                          ---//
+//--- Sites by stack                                       ---//
 //------------------------------------------------------------//
-
-typedef struct {
-   Addr* ips;
-   UInt  n_ips;
-   UInt  cap;
-} IpCollector;
-
-static void collect_ip(UInt n, DiEpoch ep, Addr ip, void* opaque)
-{
-   IpCollector* c = (IpCollector*)opaque;
-   if (c->n_ips < c->cap)
-      c->ips[c->n_ips++] = ip;
-}
-
-/* True if ip lies in heaphunt's preload object (the malloc and memcpy
-   replacements themselves) or in an --alloc-fn wrapper: frames the
-   user does not want as the allocation site. */
-static Bool is_replacement_frame(DiEpoch ep, Addr ip)
-{
-   DebugInfo* di = VG_(find_DebugInfo)(ep, ip);
-   if (di == NULL)
-      return False;
-   const HChar* obj = VG_(DebugInfo_get_filename)(di);
-   return obj != NULL && VG_(strstr)(obj, "vgpreload_heaphunt") != NULL;
-}
-
-static Bool is_code_address(Addr ip)
-{
-   NSegment const* seg = VG_(am_find_nsegment)(ip);
-   return seg != NULL && seg->hasX;
-}
-
-static Bool is_alloc_fn_frame(DiEpoch ep, Addr ip)
-{
-   const HChar* fn_name = NULL;
-   return VG_(get_fnname)(ep, ip, &fn_name) && hh_is_alloc_fn(fn_name);
-}
 
 static Bool is_ignore_fn_frame(DiEpoch ep, Addr ip)
 {
    const HChar* fn_name = NULL;
    return VG_(get_fnname)(ep, ip, &fn_name) && hh_is_ignore_fn(fn_name);
-}
-
-/* The EC's frames minus the leading replacement and --alloc-fn frames.
-   Never empty: if every frame would go, the outermost one is kept. */
-void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
-{
-   UInt cap = (UInt)VG_(get_ExeContext_n_ips)(ec);
-   tl_assert(cap > 0);
-   IpCollector c = { VG_(malloc)("hh.sites.ips", cap * sizeof(Addr)), 0, cap };
-   /* At least one frame: apply_ExeContext stops below main, but never
-      before the innermost frame. */
-   VG_(apply_ExeContext)(collect_ip, &c, ec);
-   tl_assert(c.n_ips > 0);
-
-   /* The unwinder can run off the end of a stack (ld.so's start-up,
-      say) and produce "return addresses" that are not code at all, such
-      as 0x2 or a stack address.  The stack ends at the first of those. */
-   for (UInt i = 1; i < c.n_ips; i++) {
-      if (!is_code_address(c.ips[i])) {
-         c.n_ips = i;
-         break;
-      }
-   }
-
-   DiEpoch ep = VG_(get_ExeContext_epoch)(ec);
-   UInt skip = 0;
-   while (skip < c.n_ips && is_replacement_frame(ep, c.ips[skip]))
-      skip++;
-   while (skip < c.n_ips && is_alloc_fn_frame(ep, c.ips[skip]))
-      skip++;
-   if (skip == c.n_ips && skip > 0)
-      skip = c.n_ips - 1;
-   for (UInt i = skip; i < c.n_ips; i++)
-      c.ips[i - skip] = c.ips[i];
-   *ips_out = c.ips;
-   *n_out = c.n_ips - skip;
 }
 
 static Bool under_ignore_fn(const Addr* ips, UInt n_ips, DiEpoch ep)

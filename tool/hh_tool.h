@@ -62,6 +62,10 @@ extern Int          hh_clo_limit_exit_code; // --limit-exit-code
 extern ULong        hh_clo_dump_every_instrs; // --dump-every, 0 = never
 extern Bool         hh_clo_reachability;  // --reachability
 
+/* --histogram-max's default: blocks larger than this get no per-offset
+   histogram (DHAT: 1024). */
+#define HH_DEFAULT_HISTOGRAM_MAX 1024
+
 Bool hh_process_cmd_line_option(const HChar* arg);
 void hh_print_usage(void);
 void hh_print_debug_usage(void);
@@ -84,6 +88,23 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    now on.  Call from a client request only (it may discard
    translations). */
 void  hh_instrument_note_custom_block(Addr a, SizeT szB);
+
+//------------------------------------------------------------//
+//--- Stack frames (hh_frames.c)                           ---//
+//------------------------------------------------------------//
+
+/* The frames of an allocation or copy stack that the user wants to see:
+   the leading frames of heaphunt's preload and of --alloc-fn functions
+   removed.  Never empty; the array is VG_(malloc)ed. */
+void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out);
+/* Orders frame lists (for the site and copy-site tables). */
+Word hh_cmp_frame_lists(const Addr* ips1, UInt n1, const Addr* ips2,
+                        UInt n2);
+/* Calls emit with the description of the frame at ip as DHAT writes it,
+   once per inlined call; frames of heaphunt's preload by their object. */
+void hh_frames_describe(DiEpoch ep, Addr ip,
+                        void (*emit)(const HChar* description, void*),
+                        void* opaque);
 
 //------------------------------------------------------------//
 //--- Blocks and sites (hh_blocks.c, hh_sites.c)           ---//
@@ -233,13 +254,6 @@ ULong hh_site_gb(const Site* site);
 ULong hh_site_gbk(const Site* site);
 UWord hh_sites_count(void);
 Site* hh_site_at(UWord i);   // creation order
-/* The frames of an allocation or copy stack that the user wants to see:
-   heaphunt's own preload frames and --alloc-fn wrappers removed.  Never
-   empty; the array is VG_(malloc)ed. */
-void  hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out);
-/* Orders frame lists (for the site and copy-site tables). */
-Word  hh_cmp_frame_lists(const Addr* ips1, UInt n1, const Addr* ips2,
-                         UInt n2);
 
 /* The tightest range [hh_heap_lo, hh_heap_lo + hh_heap_span) holding
    every block ever allocated.  Generated code reads these two words to
