@@ -461,7 +461,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(RUN_HELP)
             return EXIT_OK
         return _guard(lambda: cmd_run(argparse.Namespace(), argv[1:]))
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        # argparse would send the user to the top-level help; the options
+        # are the command's.
+        die(f"{args.command}: unrecognized arguments: {' '.join(unknown)}"
+            f" (see '{PROG} {args.command} --help')")
     return _guard(lambda: args.func(args))
 
 

@@ -156,3 +156,14 @@ def test_launcher_rejects_bad_file_in_one_line(tmp_path: Path, command: list[str
     assert proc.returncode == 2, proc
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("heaphunt: "), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["report", "--bogus", "x.json"],
+     "heaphunt: report: unrecognized arguments: --bogus (see 'heaphunt report --help')\n"),
+    (["diff", "a.json", "b.json", "c.json"],
+     "heaphunt: diff: unrecognized arguments: c.json (see 'heaphunt diff --help')\n"),
+])
+def test_unknown_argument_points_to_the_command_help(argv: list[str], message: str) -> None:
+    proc = subprocess.run([str(LAUNCHER), *argv], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (2, message)
