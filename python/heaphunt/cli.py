@@ -454,6 +454,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    if not argv:
+        # A first try of the bare command: show the commands, not an error.
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
     # `run` passes everything after its name through its own parsing: the
     # program's arguments must not be read as heaphunt options.
     if argv and argv[0] == "run":

@@ -167,3 +167,11 @@ def test_launcher_rejects_bad_file_in_one_line(tmp_path: Path, command: list[str
 def test_unknown_argument_points_to_the_command_help(argv: list[str], message: str) -> None:
     proc = subprocess.run([str(LAUNCHER), *argv], capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stderr) == (2, message)
+
+
+def test_no_command_lists_the_commands() -> None:
+    proc = subprocess.run([str(LAUNCHER)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("usage: heaphunt ")
+    for command in ("report", "diff", "check", "merge", "export", "view", "run"):
+        assert f"\n    {command} " in proc.stderr, command
