@@ -17,6 +17,21 @@
    those of the replacement loops, and heaphunt must replace the same
    functions with loops that touch the same bytes.
 
+   Why heaphunt has its own version of Valgrind's shared/vg_replace_strmem.c
+   rather than building that file, as DHAT's preload does: the installed
+   Valgrind SDK heaphunt builds against by default (Debian's valgrind
+   package: /usr/include/valgrind and the core's libraries) does not ship
+   shared/, only the tool headers; and heaphunt's copy notice
+   needs both pointers, destination and source, to attribute a copy to
+   the blocks it reads and writes, where Valgrind's file hands its copy
+   hook (RECORD_COPY, for DHAT's copy mode) the length alone.  So this
+   file replaces, function for function, what Valgrind's replaces, and
+   tests/tools/compare_strmem_sources.py (run by the test suite against
+   the 3.19 and 3.24 sources) checks that both replace the same functions
+   in the same objects with the same tags and report copies in the same
+   ones; any difference must be listed, with its reason, in
+   tool/hh_replace_strmem.differences.
+
    The rules every function here follows:
    - Same set of functions, same sonames, same behavioural-equivalence-class
      tags (the 2NNNP numbers, listed below) as Valgrind's Linux set, so the
