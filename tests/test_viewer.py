@@ -507,7 +507,8 @@ def test_dhat_heap_file_shows_dhats_totals(page, profiles) -> None:
 
 
 def test_dhat_copy_and_ad_hoc_modes(page, profiles) -> None:
-    for name, unit_words in (("dhat_copy", ("bytes", "blocks")), ("dhat_adhoc", ("units", "events"))):
+    # A copy-mode file counts calls (DHAT names no unit for them).
+    for name, unit_words in (("dhat_copy", ("bytes", "calls")), ("dhat_adhoc", ("units", "events"))):
         obs = scenario(page, name)["open"]
         data = load(profiles[name])
         assert obs["state"] == "ready", obs["message"]

@@ -226,7 +226,8 @@ HH.define("profile", ["format"], function (use) {
             verb: data.verb,
             byteUnit: typeof data.bu === "string" ? data.bu : "byte",
             bytesUnit: typeof data.bsu === "string" ? data.bsu : "bytes",
-            blocksUnit: typeof data.bksu === "string" ? data.bksu : "blocks",
+            // A copy-mode file counts memcpy-family calls, and DHAT names no unit.
+            blocksUnit: typeof data.bksu === "string" ? data.bksu : data.mode === "copy" ? "calls" : "blocks",
             bklt: data.bklt, bkacc: data.bkacc,
             tu: data.tu, Mtu: data.Mtu,
             tuth: data.bklt ? data.tuth : 0,
