@@ -110,6 +110,7 @@ Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
    case VG_USERREQ__HEAPHUNT_CHECKPOINT:
       hh_checkpoint_add(arg[1] != 0 ? (const HChar*)arg[1] : "(unnamed)",
                         hh_live_bytes, hh_live_blocks);
+      hh_hist_add_checkpoint();
       *ret = 0;
       return True;
    case VG_USERREQ__HEAPHUNT_COPY:

@@ -159,6 +159,7 @@ static void hh_pre_clo_init(void)
    hh_lifecycle_init();
    hh_custom_init();
    hh_reach_init();
+   hh_hist_init();
 }
 
 VG_DETERMINE_INTERFACE_VERSION(hh_pre_clo_init)

@@ -235,7 +235,33 @@ static void write_site_extras(JsonOut* out, const Site* s)
    hh_json_raw(out, "]\n");
 }
 
-static void write_site(JsonOut* out, const Site* s, Bool first)
+typedef struct {
+   JsonOut* out;
+   Bool     first;
+} HistWriter;
+
+static void write_history_triple(UWord i, ULong bytes, ULong blocks,
+                                 void* opaque)
+{
+   HistWriter* w = (HistWriter*)opaque;
+   hh_json_printf(w->out, "%s%lu,%llu,%llu", w->first ? "" : ",", i, bytes,
+                  blocks);
+   w->first = False;
+}
+
+static void write_site_history(JsonOut* out, const HistProfile* hist,
+                               const Site* s)
+{
+   HistWriter w = { out, True };
+   hh_json_raw(out, "  ,\"hhH\":[");
+   hh_hist_profile_site(hist, &s->history, s->live_bytes, s->live_blocks,
+                        hh_site_gb(s), hh_site_gbk(s),
+                        write_history_triple, &w);
+   hh_json_raw(out, "]\n");
+}
+
+static void write_site(JsonOut* out, const HistProfile* hist, const Site* s,
+                       Bool first)
 {
    hh_json_printf(out, " %c{\"tb\":%llu,\"tbk\":%llu\n", first ? '[' : ',',
                   s->total_bytes, s->total_blocks);
@@ -251,6 +277,7 @@ static void write_site(JsonOut* out, const Site* s, Bool first)
    if (s->histo_state == HistoExactly && s->histo != NULL)
       write_histogram(out, s->histo, s->histo_szB);
    write_site_extras(out, s);
+   write_site_history(out, hist, s);
    write_frames(out, s->ips, s->n_ips, s->epoch);
    hh_json_raw(out, "  }\n");
 }
@@ -279,7 +306,7 @@ static void write_command(JsonOut* out)
    VG_(free)(cmd);
 }
 
-static void write_timeline(JsonOut* out)
+static void write_timeline(JsonOut* out, const HistProfile* hist)
 {
    ULong *t, *bytes, *blocks;
    TimelinePoint peak = { hh_peak_instrs, hh_peak_bytes, hh_peak_blocks };
@@ -306,10 +333,40 @@ static void write_timeline(JsonOut* out)
       hh_checkpoint_at(i, &name, &cp_t, &cp_bytes, &cp_blocks);
       hh_json_raw(out, i == 0 ? "\n  {\"name\":" : "\n ,{\"name\":");
       hh_json_string(out, name);
-      hh_json_printf(out, ",\"t\":%llu,\"b\":%llu,\"bk\":%llu}",
+      hh_json_printf(out, ",\"t\":%llu,\"b\":%llu,\"bk\":%llu",
                      cp_t, cp_bytes, cp_blocks);
+      Long hi = hh_hist_profile_checkpoint_index(hist, i);
+      if (hi >= 0)
+         hh_json_printf(out, ",\"hi\":%lld}", hi);
+      else
+         hh_json_raw(out, ",\"hi\":null}");
    }
    hh_json_raw(out, "]\n");
+}
+
+/* hhHist: the instants at which every site's hhH gives its counts. */
+static void write_history_instants(JsonOut* out, const HistProfile* hist)
+{
+   UWord n_instants = hh_hist_profile_n_instants(hist);
+   hh_json_raw(out, ",\"hhHist\":{\"t\":[");
+   for (UWord i = 0; i < n_instants; i++) {
+      ULong t;
+      HChar kind;
+      hh_hist_profile_instant(hist, i, &t, &kind);
+      hh_json_printf(out, "%s%llu", i == 0 ? "" : ",", t);
+   }
+   hh_json_raw(out, "]\n  ,\"k\":\"");
+   for (UWord i = 0; i < n_instants; i++) {
+      ULong t;
+      HChar kind[2] = { 0, 0 };
+      hh_hist_profile_instant(hist, i, &t, &kind[0]);
+      hh_json_raw(out, kind);
+   }
+   Long g = hh_hist_profile_peak_index(hist);
+   if (g >= 0)
+      hh_json_printf(out, "\"\n  ,\"g\":%lld}\n", g);
+   else
+      hh_json_raw(out, "\"\n  ,\"g\":null}\n");
 }
 
 /* Copy sites name allocation sites by their position in "pps", which
@@ -389,7 +446,11 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
    hh_json_raw(out, "}\n");
    if (hh_reach_scanned)
       hh_json_raw(out, ",\"hhReach\":true\n");
-   write_timeline(out);
+   HistProfile* hist = hh_hist_profile_begin(snap->t_instrs,
+                                             hh_total_blocks > 0,
+                                             hh_peak_instrs);
+   write_timeline(out, hist);
+   write_history_instants(out, hist);
 
    Long* out_index = VG_(malloc)("hh.out.index",
                                  (snap->n_sites + 1) * sizeof(Long));
@@ -402,12 +463,13 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
          continue;
       }
       out_index[i] = n_written;
-      write_site(out, s, n_written == 0);
+      write_site(out, hist, s, n_written == 0);
       n_written++;
    }
    if (n_written == 0)
       hh_json_raw(out, " [\n");
    hh_json_raw(out, " ]\n");
+   hh_hist_profile_end(hist);
    if (hh_clo_copies)
       write_copy_sites(out, out_index);
    VG_(free)(out_index);

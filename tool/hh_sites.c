@@ -11,7 +11,8 @@
 
    Each site accumulates what DHAT's output needs: totals, live counts,
    the site's own maximum, its counts at the global peak (t-gmax),
-   lifetimes, reads, writes and the per-offset histogram.
+   lifetimes, reads, writes and the per-offset histogram; and, through
+   hh_history.c, its live counts at the history's instants.
 
    The global peak is found without walking the sites.  Every time the
    live byte count reaches a new maximum (>=, so the latest of equal
@@ -129,6 +130,7 @@ static Site* new_site(Addr* ips, UInt n_ips, DiEpoch ep)
    s->ignored     = under_ignore_fn(ips, n_ips, ep);
    s->peak_seq    = hh_peak_seq;
    s->histo_state = HistoUnknown;
+   hh_hist_site_init(&s->history);
    s->first_alloc_instrs = hh_clock_instrs;
    return s;
 }
@@ -171,9 +173,12 @@ Site* hh_site_for_ec(ExeContext* ec)
 //------------------------------------------------------------//
 
 /* Call before any change to a site's live counts: if a peak happened
-   since the site last changed, its counts now are its counts then. */
-static inline void capture_peak_counts(Site* s)
+   since the site last changed, its counts now are its counts then; and
+   likewise at the history's instants (hh_history.c). */
+static inline void capture_before_change(Site* s)
 {
+   if (!s->ignored)
+      hh_hist_before_change(&s->history, s->live_bytes, s->live_blocks);
    if (s->peak_seq != hh_peak_seq) {
       s->peak_blocks = s->live_blocks;
       s->peak_bytes  = s->live_bytes;
@@ -203,7 +208,7 @@ static inline void note_site_max(Site* s)
 
 void hh_site_note_alloc(Site* s, SizeT szB)
 {
-   capture_peak_counts(s);
+   capture_before_change(s);
    if (s->total_blocks == 0)
       s->first_alloc_instrs = hh_clock_instrs;
    s->total_blocks++;
@@ -223,7 +228,7 @@ void hh_site_note_alloc(Site* s, SizeT szB)
 
 void hh_site_note_free(Site* s, SizeT szB)
 {
-   capture_peak_counts(s);
+   capture_before_change(s);
    tl_assert(s->live_blocks >= 1 && s->live_bytes >= szB);
    s->live_blocks--;
    s->live_bytes -= szB;
@@ -241,7 +246,7 @@ void hh_site_note_free(Site* s, SizeT szB)
    size (in the totals) whose live size replaces the old one. */
 void hh_site_note_resize(Site* s, SizeT old_szB, SizeT new_szB)
 {
-   capture_peak_counts(s);
+   capture_before_change(s);
    tl_assert(s->live_bytes >= old_szB);
    s->total_blocks++;
    s->total_bytes += new_szB;

@@ -21,6 +21,7 @@
      hh_access.c      reads and writes into blocks (guest and syscalls)
      hh_copies.c      memcpy-family copies and their call sites
      hh_timeline.c    live heap size over time, named checkpoints
+     hh_history.c     each site's live counts at instants over the run
      hh_dumps.c       profiles before exit: on request, periodic, exec
      hh_custom.c      custom allocators described by client requests
      hh_reach.c       which blocks live at exit are still reachable
@@ -164,6 +165,14 @@ typedef enum { HistoUnknown, HistoExactly, HistoMixed } SiteHistoState;
 
 #define HH_IDLE_DECILES 10
 
+/* A site's live counts at past instants (hh_history.c owns the
+   contents; hh_sites.c calls it before every change of the counts). */
+typedef struct {
+   UChar* buf;     // the triples (instant, bytes, blocks), LEB128
+   UInt   len, cap;
+   UInt   seen;    // instants passed at the site's last change
+} SiteHistory;
+
 struct _Site {
    /* Identity: the allocation stack without heaphunt's own frames.
       Sites with equal frame lists are one site. */
@@ -196,6 +205,8 @@ struct _Site {
    ULong short_lived_blocks;       // freed within HH_SHORT_LIVED_INSTRS
    ULong idle_instrs;              // last access (or alloc) to death
    ULong end_idle_bytes[HH_IDLE_DECILES]; // live at end, by last access
+   SiteHistory history;   // live counts at past instants
+
    /* Live at exit and reached by no pointer (hh_reach.c); 0 until the
       scan at exit. */
    ULong lost_blocks;
@@ -428,6 +439,58 @@ UWord hh_timeline_points(const TimelinePoint* peak, const TimelinePoint* end,
 UWord hh_checkpoints_count(void);
 void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
                        ULong* bytes, ULong* blocks);
+
+//------------------------------------------------------------//
+//--- Each site's live counts over time (hh_history.c)     ---//
+//------------------------------------------------------------//
+
+/* Checkpoints beyond this many are not instants of the history (they
+   stay in hhCheckpoints, with "hi": null). */
+#define HH_HIST_MAX_CHECKPOINTS 1024
+
+/* Instants passed so far, and the next grid instant to pass: read by
+   hh_hist_before_change on every event. */
+extern UInt  hh_hist_n_passed;
+extern ULong hh_hist_next_grid_instrs;
+
+void hh_hist_init(void);
+void hh_hist_site_init(SiteHistory* h);
+void hh_hist_pass_grid(void);
+void hh_hist_record(SiteHistory* h, ULong live_bytes, ULong live_blocks);
+/* Call just before a site's live counts change, with their values now:
+   records them at the instants passed since the site last changed. */
+static inline void hh_hist_before_change(SiteHistory* h, ULong live_bytes,
+                                         ULong live_blocks)
+{
+   if (UNLIKELY(hh_clock_instrs > hh_hist_next_grid_instrs))
+      hh_hist_pass_grid();
+   if (UNLIKELY(h->seen != hh_hist_n_passed))
+      hh_hist_record(h, live_bytes, live_blocks);
+}
+/* A checkpoint happened now: an instant, unless past
+   HH_HIST_MAX_CHECKPOINTS. */
+void hh_hist_add_checkpoint(void);
+
+/* The instants of one profile, written at t_end (hhHist): read-only on
+   the histories, so that a profile written mid-run changes nothing. */
+typedef struct _HistProfile HistProfile;
+HistProfile* hh_hist_profile_begin(ULong t_end, Bool have_peak,
+                                   ULong t_peak);
+UWord hh_hist_profile_n_instants(const HistProfile* p);
+void  hh_hist_profile_instant(const HistProfile* p, UWord i, ULong* t,
+                              HChar* kind);
+Long  hh_hist_profile_peak_index(const HistProfile* p);      // or -1
+Long  hh_hist_profile_checkpoint_index(const HistProfile* p,
+                                       UWord checkpoint);    // or -1
+/* emit(i, bytes, blocks) at each instant where the site's value differs
+   from the previous instant's (0 before the first). */
+void  hh_hist_profile_site(const HistProfile* p, const SiteHistory* h,
+                           ULong live_bytes, ULong live_blocks,
+                           ULong peak_bytes, ULong peak_blocks,
+                           void (*emit)(UWord i, ULong bytes, ULong blocks,
+                                        void* opaque),
+                           void* opaque);
+void  hh_hist_profile_end(HistProfile* p);
 
 //------------------------------------------------------------//
 //--- Reachability at exit (hh_reach.c)                    ---//
