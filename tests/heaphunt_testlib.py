@@ -20,12 +20,13 @@ tests/programs/README.md for the format.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterable
@@ -106,63 +107,62 @@ def dhat_runner() -> Path:
     return Path(os.environ.get("DHAT_VG") or "/usr/bin/valgrind")
 
 
-_dhat_env_cache: dict[str, str] | None = None
-_dhat_env_lock = threading.Lock()
+# Both tools' clients see their tool directory (VALGRIND_LIB, and twice in
+# LD_PRELOAD) through a symlink of a fixed length, whatever the checkout's
+# path.  Python's reads and writes change with those lengths: by hundreds of
+# bytes in millions, even between two DHAT runs whose VALGRIND_LIB differ by
+# one character, and the same two lengths under the two tools can still
+# disagree depending on how the dynamic linker rounds each preload's path in
+# its own bookkeeping.  So the lengths are not derived from the checkout
+# (a clone at one path agreed with DHAT, at another it did not): they are
+# these two constants, under which the tools' clients agree.  DHAT's is 2
+# longer because "heaphunt" is 4 longer than "dhat" and the directory appears
+# twice in LD_PRELOAD: both LD_PRELOADs have the same length.  The contents
+# of the paths do not matter, only their lengths.
+HEAPHUNT_LIB_LINK_LENGTH = 20
+DHAT_LIB_LINK_LENGTH = HEAPHUNT_LIB_LINK_LENGTH + 2
+
+_lib_link_lock = threading.Lock()
+
+
+def _fixed_length_link(prefix: str, length: int, target: Path) -> Path:
+    """A symlink named prefix + padding, `length` characters long, to target;
+    replaced atomically when it points elsewhere."""
+    assert len(prefix) <= length, (prefix, length)
+    link = Path(prefix + "x" * (length - len(prefix)))
+    with _lib_link_lock:
+        if not link.is_symlink() or os.readlink(link) != str(target):
+            tmp_link = Path(f"{link}.tmp{os.getpid()}")
+            tmp_link.unlink(missing_ok=True)
+            tmp_link.symlink_to(target)
+            os.replace(tmp_link, link)
+    return link
+
+
+def heaphunt_env_for_comparison() -> dict[str, str]:
+    """VALGRIND_LIB for running this build's heaphunt with the installed
+    valgrind as ./vg-in-place does, but through a fixed-length link (see
+    HEAPHUNT_LIB_LINK_LENGTH).  Each checkout gets its own link (the name
+    ends in a digest of its path).  Empty when heaphunt is not an SDK build
+    of this checkout (HEAPHUNT_VG set, or nothing built)."""
+    in_place = REPO_DIR / ".in_place"
+    if os.environ.get("HEAPHUNT_VG") or not (in_place / "heaphunt-amd64-linux").exists():
+        return {}
+    digest = hashlib.sha1(str(REPO_DIR).encode()).hexdigest()
+    prefix = "/tmp/hh-"
+    name = prefix + digest[:HEAPHUNT_LIB_LINK_LENGTH - len(prefix)]
+    return {"VALGRIND_LIB": str(_fixed_length_link(name, HEAPHUNT_LIB_LINK_LENGTH, in_place))}
 
 
 def dhat_env_matching_heaphunt() -> dict[str, str]:
-    with _dhat_env_lock:
-        return _dhat_env_matching_heaphunt_unlocked()
-
-
-def _dhat_env_matching_heaphunt_unlocked() -> dict[str, str]:
-    """Environment variables that make DHAT's client environment look like
-    heaphunt's, as far as a program can tell.
-
-    Valgrind puts its preload libraries into the client's LD_PRELOAD, so the
-    client sees ".../vgpreload_heaphunt-amd64-linux.so" under heaphunt and
-    ".../vgpreload_dhat-amd64-linux.so" under DHAT, and ./vg-in-place also
-    sets VALGRIND_LIB.  Python's reads and writes change with those lengths
-    (by hundreds of bytes: checked by hand, even between two DHAT runs whose
-    VALGRIND_LIB paths differ in length).  So DHAT gets VALGRIND_LIB pointing
-    at its own tool directory through a symlink whose path is 2 characters
-    longer than heaphunt's: the directory appears twice in LD_PRELOAD, which
-    makes both LD_PRELOADs the same length ("heaphunt" is 4 longer than
-    "dhat").  Empty when heaphunt is not built (DHAT then runs as installed).
-    """
-    global _dhat_env_cache
-    if _dhat_env_cache is not None:
-        return _dhat_env_cache
-    _dhat_env_cache = {}
-    try:
-        runner = heaphunt_runner()
-    except TestSetupError:
-        return _dhat_env_cache
-    # The probe's profile goes to a scratch file, never a device path.
-    with tempfile.TemporaryDirectory(prefix="hh-probe-") as scratch:
-        proc = subprocess.run([str(runner), "--tool=heaphunt",
-                               f"--heaphunt-out-file={scratch}/probe.json",
-                               "/usr/bin/env"], env=fixed_env(), capture_output=True,
-                              text=True, stdin=subprocess.DEVNULL, timeout=120)
-    client_env = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
-    preloads = client_env.get("LD_PRELOAD", "").split(":")
-    heaphunt_lib_dirs = [os.path.dirname(p) for p in preloads if "vgpreload_heaphunt" in p]
-    dhat_preload = Path("/usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so")
-    if proc.returncode != 0 or not heaphunt_lib_dirs or not dhat_preload.exists():
-        return _dhat_env_cache
-    padded_length = len(heaphunt_lib_dirs[0]) + 2
-    # Under /tmp so that the name can be short enough for any build tree.
-    prefix = "/tmp/hh-dhat-lib-"
-    if len(prefix) > padded_length:
-        return _dhat_env_cache
-    link = Path(prefix + "x" * (padded_length - len(prefix)))
-    if not link.is_symlink() or os.readlink(link) != str(dhat_preload.parent):
-        tmp_link = Path(f"{link}.tmp{os.getpid()}")
-        tmp_link.unlink(missing_ok=True)
-        tmp_link.symlink_to(dhat_preload.parent)
-        os.replace(tmp_link, link)
-    _dhat_env_cache = {"VALGRIND_LIB": str(link)}
-    return _dhat_env_cache
+    """VALGRIND_LIB for DHAT, of the length that matches
+    heaphunt_env_for_comparison (see HEAPHUNT_LIB_LINK_LENGTH).  Empty when
+    DHAT is not installed where the link expects it."""
+    dhat_dir = Path("/usr/libexec/valgrind")
+    if not (dhat_dir / "vgpreload_dhat-amd64-linux.so").exists():
+        return {}
+    return {"VALGRIND_LIB": str(_fixed_length_link("/tmp/hh-dhat-lib-", DHAT_LIB_LINK_LENGTH,
+                                                   dhat_dir))}
 
 
 # Each tool's client runs in a directory of this name, the same length for
@@ -204,8 +204,8 @@ def build_program(name: str) -> Path:
     binary, so reruns cost nothing.
     """
     src = program_source(name)
-    BUILD_DIR.mkdir(parents=True, exist_ok=True)
     exe = BUILD_DIR / name
+    exe.parent.mkdir(parents=True, exist_ok=True)  # name may be "reliability/x"
     headers = list(PROGRAMS_DIR.glob("*.h"))
     newest_input_mtime = max(p.stat().st_mtime for p in [src, *headers])
     if exe.exists() and exe.stat().st_mtime >= newest_input_mtime:
@@ -377,6 +377,13 @@ def run_tool(tool: str, argv: list[str], out_dir: Path, *,
     env = dict(env or fixed_env())
     if tool == "dhat" and "DHAT_VG" not in os.environ:
         env.update(dhat_env_matching_heaphunt())
+    if tool == "heaphunt":
+        comparison_env = heaphunt_env_for_comparison()
+        if comparison_env:
+            # What ./vg-in-place runs (the valgrind on PATH with this
+            # build's tool directory), with the fixed-length directory.
+            env.update(comparison_env)
+            runner = Path(shutil.which("valgrind") or "/usr/bin/valgrind")
     cmd = [str(runner), f"--tool={tool}", f"{out_option}={profile_path}",
            *(extra_options or []), *argv]
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
