@@ -10,26 +10,43 @@
    JSON format with extra keys.
 
    The tool is split by concern; each file opens with a paragraph that
-   says what it owns:
+   says what it owns.  The files form layers, listed here from the
+   bottom: a file calls only files of its own layer or below (a lower
+   layer raises a flag, such as hh_dump_due, for a higher one to act on).
+   docs/internals.md has the map and which function each event calls.
 
-     hh_main.c        registration with the core, start-up, shut-down
+   ground
      hh_options.c     command line options
-     hh_blocks.c      the block table: live blocks by address
-     hh_sites.c       allocation sites (program points), peak tracking,
-                      snapshots of all sites for writing a profile
-     hh_alloc.c       the malloc-family replacement callbacks
-     hh_access.c      reads and writes into blocks (guest and syscalls)
-     hh_copies.c      memcpy-family copies and their call sites
-     hh_timeline.c    live heap size over time, named checkpoints
-     hh_history.c     each site's live counts at instants over the run
-     hh_dumps.c       profiles before exit: on request, periodic, exec
-     hh_custom.c      custom allocators described by client requests
-     hh_reach.c       which blocks live at exit are still reachable
-     hh_instrument.c  VEX instrumentation: the clock and memory events
-     hh_clreq.c       client requests (heaphunt.h's and dhat.h's)
      hh_json.c        a small buffered JSON writer
-     hh_output.c      the profile file and the stderr summary
-     hh_replace_strmem.c  (preload, runs in the client) str/mem functions
+     hh_frames.c      which frames of a stack are shown, and how each is
+                      written
+   data
+     hh_timeline.c    the clock, live heap size over time, checkpoints,
+                      the "a --dump-every profile is due" flag
+     hh_blocks.c      the block table: live blocks by address
+     hh_sites.c       allocation sites (program points), the global peak;
+                      the only writer of a Site's fields
+     hh_history.c     each site's live counts at instants over the run
+     hh_copies.c      memcpy-family copies and their call sites
+   block lifecycle
+     hh_lifecycle.c   tracks, moves and untracks blocks, custom blocks'
+                      containers and pools included
+   snapshots, output, dumps
+     hh_snapshot.c    the run as if it ended now, for profiles and stats
+     hh_reach.c       which blocks live at exit are still reachable
+     hh_output.c      the profile file and the summary
+     hh_dumps.c       profiles before exit: on request, periodic, exec
+   event sources (called by the core)
+     hh_alloc.c       the malloc-family replacement callbacks
+     hh_custom.c      custom allocators' client requests
+     hh_instrument.c  VEX instrumentation: the clock and memory events
+     hh_access.c      reads and writes into blocks (guest and syscalls)
+     hh_clreq.c       client requests (heaphunt.h's and dhat.h's)
+     hh_monitor.c     gdbserver monitor commands
+     hh_main.c        registration, start-up, shut-down, the syscalls
+                      that end or replace the process, the exit status
+   the preload (runs in the client)
+     hh_replace_strmem.c  str/mem functions, each copy reported
 
    This header holds the types that cross file boundaries and the
    functions each file exports. */
