@@ -177,8 +177,12 @@ Site* hh_site_for_ec(ExeContext* ec)
    likewise at the history's instants (hh_history.c). */
 static inline void capture_before_change(Site* s)
 {
-   if (!s->ignored)
-      hh_hist_before_change(&s->history, s->live_bytes, s->live_blocks);
+   if (!s->ignored) {
+      if (UNLIKELY(hh_clock_instrs > hh_hist_next_grid_instrs))
+         hh_hist_pass_grid();
+      if (UNLIKELY(s->history.seen != hh_hist_n_passed))
+         hh_hist_record(&s->history, s->live_bytes, s->live_blocks);
+   }
    if (s->peak_seq != hh_peak_seq) {
       s->peak_blocks = s->live_blocks;
       s->peak_bytes  = s->live_bytes;

@@ -465,25 +465,20 @@ void  hh_checkpoint_at(UWord i, const HChar** name, ULong* t,
    stay in hhCheckpoints, with "hi": null). */
 #define HH_HIST_MAX_CHECKPOINTS 1024
 
-/* Instants passed so far, and the next grid instant to pass: read by
-   hh_hist_before_change on every event. */
+/* Instants passed so far, and the next grid instant to pass: read on
+   every event, before a site changes (hh_sites.c's
+   capture_before_change, inline: two compares). */
 extern UInt  hh_hist_n_passed;
 extern ULong hh_hist_next_grid_instrs;
 
 void hh_hist_init(void);
 void hh_hist_site_init(SiteHistory* h);
+/* The clock ran past hh_hist_next_grid_instrs: the grid instant passed. */
 void hh_hist_pass_grid(void);
+/* Just before a site's live counts change, with their values now, when
+   instants passed since it last changed (h->seen != hh_hist_n_passed):
+   records them at those instants. */
 void hh_hist_record(SiteHistory* h, ULong live_bytes, ULong live_blocks);
-/* Call just before a site's live counts change, with their values now:
-   records them at the instants passed since the site last changed. */
-static inline void hh_hist_before_change(SiteHistory* h, ULong live_bytes,
-                                         ULong live_blocks)
-{
-   if (UNLIKELY(hh_clock_instrs > hh_hist_next_grid_instrs))
-      hh_hist_pass_grid();
-   if (UNLIKELY(h->seen != hh_hist_n_passed))
-      hh_hist_record(h, live_bytes, live_blocks);
-}
 /* A checkpoint happened now: an instant, unless past
    HH_HIST_MAX_CHECKPOINTS. */
 void hh_hist_add_checkpoint(void);
