@@ -96,7 +96,8 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
    if (zeroed)
       VG_(memset)(p, 0, req_szB);
    hh_life_track(tid, (Addr)p, req_szB, alloc_kind);
-   hh_dumps_write_due();
+   if (UNLIKELY(hh_dump_due))
+      hh_dumps_write_due();
    return p;
 }
 
@@ -146,7 +147,8 @@ static void free_block(ThreadId tid, void* p, UChar free_kind)
    check_family(tid, bk, free_kind);
    hh_life_untrack(bk);
    VG_(cli_free)(p);
-   hh_dumps_write_due();
+   if (UNLIKELY(hh_dump_due))
+      hh_dumps_write_due();
 }
 
 static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
@@ -184,7 +186,8 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       flags do not change. */
    SizeT copied_szB = old_szB < new_szB ? old_szB : new_szB;
    hh_site_note_realloc_copy(bk->site, copied_szB, moved_szB);
-   hh_dumps_write_due();
+   if (UNLIKELY(hh_dump_due))
+      hh_dumps_write_due();
    return p_new;
 }
 

@@ -155,6 +155,7 @@ static Bool handle_request(ThreadId tid, UWord* arg, UWord* ret)
 Bool hh_custom_client_request(ThreadId tid, UWord* arg, UWord* ret)
 {
    Bool handled = handle_request(tid, arg, ret);
-   hh_dumps_write_due();
+   if (UNLIKELY(hh_dump_due))
+      hh_dumps_write_due();
    return handled;
 }

@@ -527,8 +527,9 @@ void hh_reach_scan_at_exit(void);
 Bool hh_dump_now(const HChar* why, const HChar* path_template);
 /* The process is about to execve (hh_main.c's syscall hook). */
 void hh_dump_before_exec(void);
-/* Writes the --dump-every profile if one is due (hh_dump_due).  Called
-   by event sources only, when the event's bookkeeping is complete. */
+/* Writes the --dump-every profile that is due (hh_dump_due, which the
+   caller tests first: it is on the allocation path).  Called by event
+   sources only, when the event's bookkeeping is complete. */
 void hh_dumps_write_due(void);
 
 //------------------------------------------------------------//
