@@ -155,7 +155,7 @@ def expected_deb_files() -> dict[str, Path | str | None]:
         "usr/share/doc/heaphunt/copyright": REPO_DIR / "debian" / "copyright",
         "usr/share/lintian/overrides/heaphunt": REPO_DIR / "debian" / "heaphunt.lintian-overrides",
     }
-    for p in source_files("python/heaphunt", (".py",)):
+    for p in source_files("python/heaphunt", (".py", ".json")):
         files[f"{DEB_PYTHON_DIR}/heaphunt/{p.name}"] = p
     for p in source_files("viewer", (".html", ".js", ".css")):
         files[f"usr/share/heaphunt/viewer/{p.relative_to(REPO_DIR / 'viewer')}"] = p
@@ -330,7 +330,7 @@ def test_make_install_and_uninstall(heaphunt_runner: Path, tmp_path: Path) -> No
             f"{python_dir}/heaphunt-{v}.dist-info/INSTALLER",
             f"{prefix}/share/man/man1/heaphunt.1",
             f"{prefix}/share/bash-completion/completions/heaphunt"}
-    want |= {f"{python_dir}/heaphunt/{p.name}" for p in source_files("python/heaphunt", (".py",))}
+    want |= {f"{python_dir}/heaphunt/{p.name}" for p in source_files("python/heaphunt", (".py", ".json"))}
     want |= {f"{prefix}/share/heaphunt/viewer/{p.relative_to(REPO_DIR / 'viewer')}"
              for p in source_files("viewer", (".html", ".js", ".css"))}
     got = {"/" + str(p.relative_to(dest)) for p in dest.rglob("*") if not p.is_dir()}

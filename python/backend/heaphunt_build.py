@@ -7,7 +7,7 @@ and writes the installed metadata for `make install` and the Debian package
 (`python3 heaphunt_build.py install-metadata DIR`).
 
 What goes where is decided here, once:
-  heaphunt/*.py                        the package (python/heaphunt)
+  heaphunt/*.py, heaphunt/*.json       the package (python/heaphunt) and its rules
   <data>/share/heaphunt/viewer/        the viewer; a wheel's data files land
                                        under the install prefix, so the viewer
                                        is <prefix>/share/heaphunt/viewer, where
@@ -108,8 +108,10 @@ def entry_points_text() -> str:
 
 
 def package_files() -> list[Path]:
-    """The package's modules, relative to SOURCE_DIR (no bytecode)."""
-    return sorted((SOURCE_DIR / PACKAGE_DIR).glob("*.py"))
+    """The package's modules and its findings rules (rules.json), relative
+    to SOURCE_DIR (no bytecode)."""
+    package = SOURCE_DIR / PACKAGE_DIR
+    return sorted([*package.glob("*.py"), *package.glob("*.json")])
 
 
 def viewer_files() -> list[Path]:

@@ -10,8 +10,9 @@ A limit bounds one number of the profile (NEW):
   (--site 'FUNC:METRIC<=+N', --site 'FUNC:METRIC<=+P%').
 
 Limits come from options and from a budgets file (budgets.py).
-`evaluate` returns one Result per limit, met or not, each with the sites
-contributing most; the CLI prints them, and writes them as JUnit XML or
+`evaluate` returns one Result per limit, met or not, each with the places
+contributing most (sites grouped and named by their responsible frame,
+frames.py, as `heaphunt report` names them); the CLI prints them, and writes them as JUnit XML or
 GitHub Actions annotations (ci_output.py).  Pure functions; nothing prints.
 """
 
@@ -23,8 +24,10 @@ import re
 
 from .diff import site_deltas
 from .metrics import Metric, find_metric
+from .frames import Group, group_sites
 from .profile import PP_HH_KEYS, CopySite, Profile, Site, frame_function, frame_location
-from .textfmt import count, signed, site_label
+from .rules import Rules, default_rules
+from .textfmt import count, signed
 
 # Global limits: option dest -> (summary key, words).
 GLOBAL_LIMITS: dict[str, tuple[str, str]] = {
@@ -251,21 +254,23 @@ def _location(frames: list[str]) -> str | None:
     return None
 
 
-def _contributor(site: Site | CopySite, value: int | float, p: Profile) -> Contributor:
-    if isinstance(site, CopySite):
-        return Contributor(site.name, value, _location(site.frames))
-    return Contributor(site_label(site, p), value, _location(site.user_frames))
-
-
-def _largest(p: Profile, lim: Limit) -> list[Contributor]:
-    # Copies are counted per copy site (memcpy caller), the rest per site.
-    candidates: list = (p.copy_sites or []) if lim.function is None and \
-        lim.key in ("cb", "cbk") else _sites_of(p, lim)
-    valued = [(s, getattr(s, lim.key) if isinstance(s, CopySite) else _site_value(s, lim.key))
-              for s in candidates]
-    valued = [sv for sv in valued if sv[1] > 0]
-    valued.sort(key=lambda sv: (-sv[1], sv[0].index))
-    return [_contributor(s, v, p) for s, v in valued[:RESPONSIBLE_SITES_SHOWN]]
+def _largest(p: Profile, lim: Limit, rules: Rules) -> list[Contributor]:
+    # Copies are counted per copy site (memcpy caller), the rest per group
+    # of sites with one responsible frame.
+    if lim.function is None and lim.key in ("cb", "cbk"):
+        copies = [(c, getattr(c, lim.key)) for c in p.copy_sites or []]
+        copies = [cv for cv in copies if cv[1] > 0]
+        copies.sort(key=lambda cv: (-cv[1], cv[0].index))
+        return [Contributor(c.name, v, _location(c.frames))
+                for c, v in copies[:RESPONSIBLE_SITES_SHOWN]]
+    chosen = {s.index for s in _sites_of(p, lim)}
+    valued: list[tuple[Group, int]] = []
+    for group in group_sites(p, rules):
+        value = sum(_site_value(s, lim.key) for s in group.members if s.index in chosen)
+        if value > 0:
+            valued.append((group, value))
+    valued.sort(key=lambda gv: (-gv[1], gv[0].site.index))
+    return [Contributor(g.name, v, _location(g.frames)) for g, v in valued[:RESPONSIBLE_SITES_SHOWN]]
 
 
 def _key_metric(key: str) -> Metric:
@@ -275,11 +280,12 @@ def _key_metric(key: str) -> Metric:
     return Metric(key, (key,), key, lambda s, p: s.get(key))
 
 
-def _largest_growth(new: Profile, old: Profile, lim: Limit) -> list[Contributor]:
+def _largest_growth(new: Profile, old: Profile, lim: Limit, rules: Rules) -> list[Contributor]:
     """Sites (matched by stack, as diff matches them) that grew most."""
     new_view = dataclasses.replace(new, sites=_sites_of(new, lim))
     old_view = dataclasses.replace(old, sites=_sites_of(old, lim))
-    grown = [d for d in site_deltas(old_view, new_view, _key_metric(lim.key)) if d.delta > 0]
+    grown = [d for d in site_deltas(old_view, new_view, _key_metric(lim.key), rules=rules)
+             if d.delta > 0]
     out = []
     for d in grown[:RESPONSIBLE_SITES_SHOWN]:
         label = d.label + (f" called from {d.caller}" if d.caller else "")
@@ -288,9 +294,10 @@ def _largest_growth(new: Profile, old: Profile, lim: Limit) -> list[Contributor]
     return out
 
 
-def evaluate(new: Profile, limits: list[Limit], baseline: Profile | None = None
-             ) -> list[Result]:
+def evaluate(new: Profile, limits: list[Limit], baseline: Profile | None = None,
+             rules: Rules | None = None) -> list[Result]:
     """One Result per limit, in the order given.  Growth limits need a baseline."""
+    rules = rules or default_rules()
     results = []
     for lim in limits:
         value = _value(new, lim)
@@ -299,9 +306,9 @@ def evaluate(new: Profile, limits: list[Limit], baseline: Profile | None = None
             old = _value(baseline, lim)
             result = Result(lim, value, old, [])
             if result.growth > 0:
-                result.responsible = _largest_growth(new, baseline, lim)
+                result.responsible = _largest_growth(new, baseline, lim, rules)
         else:
-            result = Result(lim, value, None, _largest(new, lim))
+            result = Result(lim, value, None, _largest(new, lim, rules))
         results.append(result)
     return results
 

@@ -26,9 +26,11 @@ from .check import (DEFAULT_GROWTH_METRIC, GLOBAL_LIMITS, Limit, LimitSyntaxErro
 from .ci_output import github_lines, junit_xml
 from .diff import diff_lines
 from .exports import FORMATS, export_bytes, metric_total
+from .findings import KINDS
 from .metrics import Metric, find_metric, metric_names
 from .profile import Profile, ProfileError, load
 from .report import ReportOptions, report_lines
+from .rules import Rules, RulesError, default_rules, with_frames
 from .runner import RunError, run as run_under_valgrind
 from .textfmt import plural
 from .view import find_viewer_dir, make_server, viewer_url
@@ -108,19 +110,32 @@ def _print_lines(lines: list[str]) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    profile = _load(args.file)
-    opts = ReportOptions(metric=args.sort, top=args.top, stack_frames=args.stacks,
+def _rules(args: argparse.Namespace) -> Rules:
+    """rules.json with the user's --skip-frames and --keep-frames."""
+    try:
+        return with_frames(default_rules(), args.skip_frames, args.keep_frames)
+    except RulesError as e:
+        die(str(e))
+
+
+def _report_options(args: argparse.Namespace) -> ReportOptions:
+    return ReportOptions(metric=args.sort, top=args.top, stack_frames=args.stacks,
                          filter_text=args.filter, show_findings=not args.no_findings,
-                         max_findings=args.findings)
+                         max_findings=args.findings, kind=args.kind, rules=_rules(args))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    opts = _report_options(args)
+    profile = _load(args.file)
     _print_lines(report_lines(profile, opts))
     return EXIT_OK
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    rules = _rules(args)
     a = _load(args.a)
     b = _load(args.b)
-    _print_lines(diff_lines(a, b, args.sort, args.top, args.filter))
+    _print_lines(diff_lines(a, b, args.sort, args.top, args.filter, rules))
     return EXIT_OK
 
 
@@ -176,6 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.junit is not None:
         _check_output_path(args.junit, [args.file, *([args.baseline] if args.baseline else [])],
                            "--junit")
+    rules = _rules(args)
     profile = _load(args.file)
     baseline = _load(args.baseline) if args.baseline is not None else None
     problem = missing_data(profile, limits)
@@ -183,7 +199,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         problem = missing_data(baseline, needs_baseline)
     if problem:
         die(problem)
-    results = evaluate(profile, limits, baseline)
+    results = evaluate(profile, limits, baseline, rules)
     failed = [r for r in results if not r.passed]
     if args.junit is not None:
         _write_text(junit_xml(results, profile.path, baseline.path if baseline else None),
@@ -308,7 +324,8 @@ def cmd_view(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_RUN_OPTIONS_WITH_VALUE = {"--sort", "--filter", "--top", "--stacks", "--findings", "--valgrind",
+_RUN_OPTIONS_WITH_VALUE = {"--kind", "--skip-frames", "--keep-frames",
+                           "--sort", "--filter", "--top", "--stacks", "--findings", "--valgrind",
                            "-o", "--output"}
 
 
@@ -347,9 +364,7 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
                                     out_file=known.output or RUN_DEFAULT_OUT_FILE)
     except (RunError, ProfileError) as e:
         die(str(e))
-    opts = ReportOptions(metric=known.sort, top=known.top, stack_frames=known.stacks,
-                         filter_text=known.filter, show_findings=not known.no_findings,
-                         max_findings=known.findings)
+    opts = _report_options(known)
     sys.stdout.flush()
     _print_lines(report_lines(result.profile, opts))
     return result.returncode
@@ -369,6 +384,20 @@ def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--findings", type=_non_negative, default=DEFAULT_FINDINGS, metavar="N",
                    help=f"show at most N findings (default {DEFAULT_FINDINGS}; 0 = all)")
     p.add_argument("--no-findings", action="store_true", help="leave out the findings")
+    p.add_argument("--kind", choices=KINDS, metavar="KIND",
+                   help="list every finding of KIND, and no other (one of "
+                        f"{', '.join(KINDS)})")
+    _add_frame_options(p)
+
+
+def _add_frame_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--skip-frames", action="append", default=[], metavar="REGEX",
+                   help="frames matching REGEX are library code: a site is named by the first"
+                        " frame past them (repeatable; adds to rules.json's, see"
+                        " docs/findings.md)")
+    p.add_argument("--keep-frames", action="append", default=[], metavar="REGEX",
+                   help="frames matching REGEX are the program's, whatever else matches them"
+                        " (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -391,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--filter", metavar="TEXT", help="only sites with TEXT in any frame")
     p.add_argument("--top", type=_non_negative, default=DEFAULT_TOP * 2, metavar="N",
                    help="show the N largest changes (default 20)")
+    _add_frame_options(p)
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("check", help="exit 1 if the profile exceeds a limit (CI gate)")
@@ -412,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
     p.add_argument("--github", action="store_true",
                    help="also print GitHub Actions annotations for limits exceeded")
+    _add_frame_options(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("merge", help="merge profiles (fork servers, test suites) into one")
@@ -490,7 +521,8 @@ RUN_HELP = """usage: heaphunt run [options] -- PROG [ARGS...]
 Run PROG under valgrind --tool=heaphunt (the build tree's ./vg-in-place when
 run from a source tree, else $HEAPHUNT_VG, else valgrind on PATH), then print
 the report.  Options before '--':
-  --sort METRIC, --filter TEXT, --top N, --stacks N, --findings N, --no-findings
+  --sort METRIC, --filter TEXT, --top N, --stacks N, --findings N, --no-findings,
+  --kind KIND, --skip-frames REGEX, --keep-frames REGEX
                   as for 'heaphunt report'
   --valgrind VG   the valgrind (or vg-in-place) to use
   -o OUT          write the profile as OUT (default heaphunt.out.%p, as

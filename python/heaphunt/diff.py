@@ -1,9 +1,12 @@
 """`heaphunt diff A B`: what changed between two profiles.
 
-Sites are matched by their frame lists as strings (frame_key: the code
-address is dropped from frames that have a file:line, so a rebuild with
-moved code still matches), never by index.  Several sites of one file with
-the same key are added together first.  The result is one row per key with
+Sites are matched by their stacks from the responsible frame outwards
+(frames.py: library and allocation frames below it are left out, so that a
+change of library version or inlining does not break the match), as
+strings (frame_key: the code address is dropped from frames that have a
+file:line, so a rebuild with moved code still matches), never by index.
+Several sites of one file with the same key (one group) are added together
+first.  The result is one row per key with
 the metric's value in A and B (0 where the site is absent), sorted by the
 absolute delta, largest first.  Pure functions; the CLI prints the lines.
 """
@@ -12,8 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from .frames import display, group_key, group_sites
 from .metrics import Metric, site_matches
-from .profile import SUMMARY_KEYS, Profile, Site, frame_name, stack_key
+from .profile import SUMMARY_KEYS, Profile
+from .rules import Rules, default_rules
 from .textfmt import count, plural, signed
 
 
@@ -32,35 +37,38 @@ class SiteDelta:
         return self.after - self.before
 
 
-def _values_by_key(p: Profile, metric: Metric, filter_text: str | None
-                   ) -> dict[tuple[str, ...], tuple[float, Site]]:
-    out: dict[tuple[str, ...], tuple[float, Site]] = {}
-    for site in p.sites:
-        if not site_matches(site, filter_text):
+def _values_by_key(p: Profile, metric: Metric, filter_text: str | None, rules: Rules
+                   ) -> dict[tuple[str, ...], tuple[float, list[str]]]:
+    """Per group key: the metric of the group's matching sites, summed
+    (a ratio metric is the group's own), and its frames from the
+    responsible one."""
+    out: dict[tuple[str, ...], tuple[float, list[str]]] = {}
+    for group in group_sites(p, rules):
+        matching = [s for s in group.members if site_matches(s, filter_text)]
+        if not matching:
             continue
-        value = metric.value(site, p) or 0
-        key = stack_key(site.user_frames or site.frames)
-        if key in out:
-            prev, first = out[key]
-            out[key] = (prev + value, first)
+        if metric.summable:
+            value = sum(metric.value(s, p) or 0 for s in matching)
         else:
-            out[key] = (value, site)
+            value = metric.value(group.site, p) or 0
+        out[group_key(group.stack, group.start)] = (value, group.frames)
     return out
 
 
-def site_deltas(a: Profile, b: Profile, metric: Metric, filter_text: str | None = None
-                ) -> list[SiteDelta]:
-    va = _values_by_key(a, metric, filter_text)
-    vb = _values_by_key(b, metric, filter_text)
+def site_deltas(a: Profile, b: Profile, metric: Metric, filter_text: str | None = None,
+                rules: Rules | None = None) -> list[SiteDelta]:
+    rules = rules or default_rules()
+    va = _values_by_key(a, metric, filter_text, rules)
+    vb = _values_by_key(b, metric, filter_text, rules)
     rows = []
     for key in list(va) + [k for k in vb if k not in va]:
-        before, site_a = va.get(key, (0, None))
-        after, site_b = vb.get(key, (0, None))
-        site = site_a or site_b
-        frames = site.user_frames or site.frames
+        before, frames_a = va.get(key, (0, None))
+        after, frames_b = vb.get(key, (0, None))
+        frames = frames_a or frames_b or []
+        objs = (a if frames_a else b).objs
         rows.append(SiteDelta(
-            key=key, label=site.name,
-            caller=frame_name(frames[1]) if len(frames) > 1 else None,
+            key=key, label=display(frames[0], objs) if frames else "[no frames]",
+            caller=display(frames[1], objs) if len(frames) > 1 else None,
             before=before, after=after, in_a=key in va, in_b=key in vb))
     rows.sort(key=lambda r: (-abs(r.delta), -max(r.before, r.after), r.label))
     return rows
@@ -89,10 +97,10 @@ def _number(v: float) -> str:
 
 
 def diff_lines(a: Profile, b: Profile, metric: Metric, top: int,
-               filter_text: str | None = None) -> list[str]:
+               filter_text: str | None = None, rules: Rules | None = None) -> list[str]:
     lines = [f"A: {a.path} ({a.cmd})", f"B: {b.path} ({b.cmd})", ""]
     lines += totals_lines(a, b)
-    matched = site_deltas(a, b, metric, filter_text)
+    matched = site_deltas(a, b, metric, filter_text, rules)
     rows = [r for r in matched if r.delta != 0]
     both = sum(1 for r in matched if r.in_a and r.in_b)
     only_a = sum(1 for r in matched if r.in_a and not r.in_b)

@@ -17,6 +17,7 @@ import dataclasses
 from typing import Callable
 
 from .profile import Profile, Site
+from .rules import default_rules
 
 Value = int | float | None
 
@@ -24,8 +25,6 @@ Value = int | float | None
 TINY_AVG_SIZE_BYTES = 16          # "Total (blocks), tiny"
 LOW_ACCESS_PER_BYTE = 0.4         # "Total (bytes), low-access"
 HIGH_ACCESS_PER_BYTE = 1000       # "Reads/Writes (bytes), high-access"
-# Buckets 0..7 of hhEndIdleDeciles: last access before 0.8 * te.
-END_IDLE_STALE_BUCKETS = 8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,10 +97,11 @@ def _idle_fraction(s: Site, p: Profile) -> float | None:
 
 
 def end_idle_bytes(s: Site) -> int | None:
-    """Bytes live at the end whose last access was before 0.8 * te."""
+    """Bytes live at the end not accessed in the rules' stale window (the
+    last 20% of the run by default)."""
     if s.end_idle_deciles is None:
         return None
-    return sum(s.end_idle_deciles[:END_IDLE_STALE_BUCKETS])
+    return sum(s.end_idle_deciles[:default_rules().thresholds.stale_buckets])
 
 
 METRICS: tuple[Metric, ...] = (

@@ -64,8 +64,13 @@ PP_HH_KEYS = {
     "hhIdleI": "idle_instrs",
     "hhFirstT": "first_alloc_t",
     "hhLastT": "last_free_t",
+    "hhLostB": "lost_bytes",
+    "hhLostK": "lost_blocks",
 }
 END_IDLE_BUCKETS = 10
+
+# hhHist.k: why an instant of the per-site history is there.
+HIST_INSTANT_KINDS = "scge"
 
 # Frame string as DHAT and heaphunt write it:
 #   "0x1091D8: log_event (leaky.c:95)"
@@ -106,6 +111,8 @@ class Totals:
     wb: int = 0    # bytes written to heap blocks
     cb: int | None = None    # bytes copied by memcpy-family calls, if profiled
     cbk: int | None = None   # memcpy-family calls, if profiled
+    lb: int | None = None    # bytes live at exit that no pointer reaches (hhReach)
+    lbk: int | None = None   # blocks of them
 
     def get(self, key: str) -> int | None:
         return getattr(self, key)
@@ -145,7 +152,12 @@ class Site:
     idle_instrs: int | None = None
     first_alloc_t: int | None = None
     last_free_t: int | None = None
+    lost_bytes: int | None = None    # of eb, unreachable at exit (hhReach files)
+    lost_blocks: int | None = None   # of ebk
     end_idle_deciles: list[int] | None = None
+    # hhH: (instant index, live bytes, live blocks) triples, flat, at the
+    # instants of Profile.hist_t where the value changed (history.py reads it).
+    hist: list[int] | None = None
 
     @property
     def acc(self) -> list[int] | None:
@@ -176,6 +188,8 @@ class Site:
             key = PP_HH_KEYS[key]
         elif key == "hhEndIdleDeciles":
             key = "end_idle_deciles"
+        elif key == "hhH":
+            key = "hist"
         return getattr(self, key)
 
 
@@ -208,6 +222,15 @@ class Checkpoint:
     t: int
     b: int
     bk: int
+    hi: int | None = None    # its instant's index in Profile.hist_t
+
+
+@dataclasses.dataclass
+class History:
+    """hhHist: the instants at which every site's live bytes are known."""
+    t: list[int]             # instrs, strictly increasing; the last is te
+    kinds: str               # one of "scge" per instant (sample, checkpoint, t-gmax, end)
+    g: int | None            # index of t-gmax in t (None: nothing was allocated)
 
 
 @dataclasses.dataclass
@@ -235,6 +258,9 @@ class Profile:
     copy_sites: list[CopySite] | None = None
     timeline: Timeline | None = None
     checkpoints: list[Checkpoint] | None = None
+    history: History | None = None  # hhHist; sites' hhH refer to it
+    reach: bool = False             # hhReach: lost/reachable split at exit
+    objs: list[tuple[str, int]] | None = None   # hhObjs: (object path, load base)
     extra_top_level: dict[str, Any] = dataclasses.field(default_factory=dict)
     _name_counts: dict[str, int] | None = dataclasses.field(
         default=None, repr=False, compare=False)
@@ -489,8 +515,10 @@ def _build_profile(obj: Any, name: str) -> Profile:
         tg = _count(_required(obj, "tg", top, why), "tg")
         tuth = _count(_required(obj, "tuth", top, why), "tuth")
     ftbl = _frame_table(_required(obj, "ftbl", top))
+    history = _optional(obj, "hhHist", "", _history)
+    n_instants = len(history.t) if history else 0
     pps = _list(_required(obj, "pps", top), "pps")
-    sites = [_site(pp, i, ftbl, bklt, bkacc) for i, pp in enumerate(pps)]
+    sites = [_site(pp, i, ftbl, bklt, bkacc, n_instants) for i, pp in enumerate(pps)]
 
     hh_version = _optional(obj, "hhVersion", "", _string)
     hist_limit = _optional(obj, "hhHistLimit", "", _count)
@@ -507,11 +535,14 @@ def _build_profile(obj: Any, name: str) -> Profile:
     timeline = _optional(obj, "hhTimeline", "", _timeline)
     checkpoints = None
     if "hhCheckpoints" in obj:
-        checkpoints = [_checkpoint(c, f"hhCheckpoints[{i}]")
+        checkpoints = [_checkpoint(c, f"hhCheckpoints[{i}]", n_instants)
                        for i, c in enumerate(_list(obj["hhCheckpoints"], "hhCheckpoints"))]
+    reach = bool(_optional(obj, "hhReach", "", _boolean))
+    objs = _optional(obj, "hhObjs", "", _objects)
     known = {"dhatFileVersion", "mode", "verb", "bklt", "bkacc", "tu", "Mtu", "cmd",
              "pid", "te", "tg", "tuth", "ftbl", "pps", "hhVersion", "hhHistLimit",
-             "hhCopies", "hhTotals", "hhCopySites", "hhTimeline", "hhCheckpoints"}
+             "hhCopies", "hhTotals", "hhCopySites", "hhTimeline", "hhCheckpoints",
+             "hhHist", "hhReach", "hhObjs"}
     extra = {k: v for k, v in obj.items() if k not in known}
     return Profile(
         path=name, version=version, mode=mode, verb=verb, bklt=bklt, bkacc=bkacc,
@@ -519,7 +550,7 @@ def _build_profile(obj: Any, name: str) -> Profile:
         totals_from_file=totals_obj is not None, sites=sites, frame_table=ftbl,
         hh_version=hh_version, hist_limit=hist_limit, copies_enabled=copies_enabled,
         copy_sites=copy_sites, timeline=timeline, checkpoints=checkpoints,
-        extra_top_level=extra)
+        history=history, reach=reach, objs=objs, extra_top_level=extra)
 
 
 def _frame_table(value: Any) -> list[str]:
@@ -554,7 +585,7 @@ def _is_count(value: Any) -> bool:
     return type(value) is int and 0 <= value <= MAX_COUNT
 
 
-def _site(pp: Any, i: int, ftbl: list[str], bklt: bool, bkacc: bool) -> Site:
+def _site(pp: Any, i: int, ftbl: list[str], bklt: bool, bkacc: bool, n_instants: int) -> Site:
     """One pp.  Written for speed: a 100 MB profile has ~10^5-10^6 of them,
     so the common all-good case does one pass over the pp's items, and the
     error messages are built only when something is wrong."""
@@ -583,6 +614,11 @@ def _site(pp: Any, i: int, ftbl: list[str], bklt: bool, bkacc: bool) -> Site:
         numbers["end_idle_deciles"] = deciles
     if "acc" in pp:
         numbers["acc_rle"] = _acc(pp["acc"], f"pps[{i}].acc")
+    if "hhH" in pp:
+        numbers["hist"] = _site_history(pp["hhH"], f"pps[{i}].hhH", n_instants)
+    lost = numbers.get("lost_bytes")
+    if lost is not None and lost > (numbers.get("eb") or 0):
+        raise _Bad(f"pps[{i}].hhLostB is {lost}, more than the site's eb ({numbers.get('eb') or 0})")
     return Site(index=i, frames=frames, **numbers)
 
 
@@ -637,7 +673,7 @@ def _totals(obj: dict) -> Totals:
     values: dict[str, int | None] = {}
     for key in SUMMARY_KEYS:
         values[key] = _count(_required(obj, key, "hhTotals"), f"hhTotals.{key}")
-    for key in ("cb", "cbk"):
+    for key in ("cb", "cbk", "lb", "lbk"):
         values[key] = _optional(obj, key, "hhTotals", _count)
     return Totals(**values)
 
@@ -691,10 +727,61 @@ def _timeline(value: Any, where: str) -> Timeline:
     return Timeline(t=t, b=series["b"], bk=series["bk"])
 
 
-def _checkpoint(value: Any, where: str) -> Checkpoint:
+def _checkpoint(value: Any, where: str, n_instants: int) -> Checkpoint:
     obj = _object(value, where)
+    hi = _optional(obj, "hi", where, _count)
+    if hi is not None and hi >= n_instants:
+        raise _Bad(f"{where}.hi is {hi}, but hhHist has {n_instants} instants")
     return Checkpoint(
         name=_string(_required(obj, "name", where), f"{where}.name"),
         t=_count(_required(obj, "t", where), f"{where}.t"),
         b=_count(_required(obj, "b", where), f"{where}.b"),
-        bk=_count(_required(obj, "bk", where), f"{where}.bk"))
+        bk=_count(_required(obj, "bk", where), f"{where}.bk"),
+        hi=hi)
+
+
+def _history(value: Any, where: str) -> History:
+    obj = _object(value, where)
+    items = _list(_required(obj, "t", where), f"{where}.t")
+    t = [_count(v, f"{where}.t[{j}]") for j, v in enumerate(items)]
+    for j in range(1, len(t)):
+        if t[j] <= t[j - 1]:
+            raise _Bad(f"{where}.t is not strictly increasing at index {j} ({t[j - 1]} then {t[j]})")
+    kinds = _string(_required(obj, "k", where), f"{where}.k")
+    if len(kinds) != len(t):
+        raise _Bad(f"{where}.k has {len(kinds)} characters for {len(t)} instants")
+    bad = next((c for c in kinds if c not in HIST_INSTANT_KINDS), None)
+    if bad is not None:
+        raise _Bad(f"{where}.k has {bad!r}; instants are one of {', '.join(HIST_INSTANT_KINDS)}")
+    g = obj.get("g")
+    if g is not None:
+        g = _count(g, f"{where}.g")
+        if g >= len(t):
+            raise _Bad(f"{where}.g is {g}, but there are {len(t)} instants")
+    return History(t=t, kinds=kinds, g=g)
+
+
+def _site_history(value: Any, where: str, n_instants: int) -> list[int]:
+    flat = _list(value, where)
+    if len(flat) % 3:
+        raise _Bad(f"{where} has {len(flat)} numbers; it is (instant, bytes, blocks) triples")
+    previous = -1
+    for j in range(0, len(flat), 3):
+        index, nbytes, nblocks = flat[j], flat[j + 1], flat[j + 2]
+        if not (_is_count(index) and _is_count(nbytes) and _is_count(nblocks)):
+            for k in range(3):
+                _count(flat[j + k], f"{where}[{j + k}]")  # raises with the reason
+        if index <= previous or index >= n_instants:
+            raise _Bad(f"{where}[{j}] is instant {index}: instants must increase and be below "
+                       f"{n_instants} (hhHist's count)")
+        previous = index
+    return flat
+
+
+def _objects(value: Any, where: str) -> list[tuple[str, int]]:
+    out = []
+    for j, pair in enumerate(_list(value, where)):
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+            raise _Bad(f"{where}[{j}] should be a [path, load_base] pair, got {_show(pair)}")
+        out.append((pair[0], _count(pair[1], f"{where}[{j}][1]")))
+    return out

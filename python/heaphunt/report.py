@@ -3,7 +3,10 @@
 Every function here returns lines (strings) and prints nothing: the CLI
 prints them.  Layout: a header with DHAT's five summary numbers (and copies,
 when profiled), then the top N sites by the chosen metric with their numbers
-and stack, then "Findings:".
+and stack, then "Findings:".  Sites are ranked and named in groups
+(frames.py): the sites that share a responsible frame and its callers, so
+that a line of the program that allocates through several library paths is
+one entry; its stack is shown from the responsible frame outwards.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 import dataclasses
 
 from . import findings as findings_mod
+from .frames import Group, display, group_sites
 from .metrics import Metric, rank, site_matches
-from .profile import Profile, Site, frame_name
-from .textfmt import count, plural, ratio, site_label
+from .profile import Profile, Site
+from .rules import Rules, default_rules
+from .textfmt import count, plural, ratio
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,6 +29,8 @@ class ReportOptions:
     filter_text: str | None = None
     show_findings: bool = True
     max_findings: int = 20     # 0 = all
+    kind: str | None = None    # list every finding of this kind only
+    rules: Rules = dataclasses.field(default_factory=default_rules)
 
 
 def event_words(p: Profile) -> tuple[str, str]:
@@ -61,6 +68,10 @@ def header_lines(p: Profile) -> list[str]:
         f"Total:     {count(t.tb)} bytes in {count(t.tbk)} blocks",
         f"At t-gmax: {count(t.gb)} bytes in {count(t.gbk)} blocks",
         f"At t-end:  {count(t.eb)} bytes in {count(t.ebk)} blocks",
+    ]
+    if t.lb is not None:
+        lines.append(f"Lost:      {count(t.lb)} bytes in {count(t.lbk)} blocks (unreachable at exit)")
+    lines += [
         f"Reads:     {count(t.rb)} bytes",
         f"Writes:    {count(t.wb)} bytes",
     ]
@@ -84,9 +95,10 @@ def site_detail_lines(site: Site, p: Profile) -> list[str]:
     lines = [f"total {count(site.tb)} {units} in {_events(site.tbk, events)}"
              f" (avg size {_avg(site.tb, site.tbk)} {units}"
              + (f", avg lifetime {_avg(site.tl, site.tbk)} {p.tu})" if site.tl is not None else ")")]
-    if site.mb is not None:
-        lines.append(f"max {count(site.mb)} bytes in {plural(site.mbk, 'block')};"
-                     f" at t-gmax {count(site.gb)} bytes in {plural(site.gbk, 'block')};"
+    if site.gb is not None:
+        own_max = (f"max {count(site.mb)} bytes in {plural(site.mbk, 'block')}; "
+                   if site.mb is not None else "")
+        lines.append(f"{own_max}at t-gmax {count(site.gb)} bytes in {plural(site.gbk, 'block')};"
                      f" at t-end {count(site.eb)} bytes in {plural(site.ebk, 'block')}")
     if site.rb is not None:
         lines.append(f"reads {count(site.rb)} bytes ({_avg(site.rb, site.tb)}/byte);"
@@ -107,13 +119,24 @@ def site_detail_lines(site: Site, p: Profile) -> list[str]:
     return lines
 
 
-def stack_lines(site: Site, frames_shown: int) -> list[str]:
-    frames = site.user_frames or site.frames
+def stack_lines(group: Group, p: Profile, frames_shown: int) -> list[str]:
+    """The stack from the responsible frame outwards, after a line naming
+    the library frames below it (the first site's, when the group has
+    several)."""
+    frames = group.frames
     shown = frames[:frames_shown]
-    lines = [("at " if i == 0 else "   ") + frame_name(f) for i, f in enumerate(shown)]
+    lines = []
+    below = group.plumbing
+    if below and shown:
+        lines.append(f"(through {plural(len(below), 'library frame')} from "
+                     f"{display(below[0], p.objs)})")
+    lines += [("at " if i == 0 else "   ") + display(f, p.objs) for i, f in enumerate(shown)]
     if len(frames) > len(shown) and shown:
         lines.append(f"   ... {plural(len(frames) - len(shown), 'more frame')}")
+    if len(group.members) > 1:
+        lines.append(f"({len(group.members)} sites of the file, by their library frames)")
     return lines
+
 
 
 def _value_text(value: int | float) -> str:
@@ -121,11 +144,14 @@ def _value_text(value: int | float) -> str:
 
 
 def top_sites_lines(p: Profile, opts: ReportOptions) -> list[str]:
-    chosen = [s for s in p.sites if site_matches(s, opts.filter_text)]
-    ranked = rank(chosen, p, opts.metric)
+    groups = [g for g in group_sites(p, opts.rules)
+              if any(site_matches(s, opts.filter_text) for s in g.members)]
+    by_site = {g.site.index: g for g in groups}
+    ranked = rank([g.site for g in groups], p, opts.metric)
     what = f"{len(p.sites)} sites"
     if opts.filter_text:
-        what += f", {len(chosen)} matching {opts.filter_text!r}"
+        matching = sum(site_matches(s, opts.filter_text) for s in p.sites)
+        what += f", {matching} matching {opts.filter_text!r}"
     label = opts.metric.label
     if p.mode != "heap":
         # A copy-mode or ad-hoc file's tbk counts calls or events, not blocks.
@@ -135,29 +161,35 @@ def top_sites_lines(p: Profile, opts: ReportOptions) -> list[str]:
     if not ranked:
         lines.append("  (no site has this metric)")
     for n, (site, value) in enumerate(ranked[:opts.top], 1):
+        group = by_site[site.index]
         lines.append("")
-        lines.append(f"#{n}  {_value_text(value)}  {site_label(site, p)}")
+        lines.append(f"#{n}  {_value_text(value)}  {group.name}")
         lines += ["    " + line for line in site_detail_lines(site, p)]
         if opts.stack_frames > 0:
-            lines += ["    " + line for line in stack_lines(site, opts.stack_frames)]
+            lines += ["    " + line for line in stack_lines(group, p, opts.stack_frames)]
     return lines
 
 
-def findings_lines(p: Profile, max_findings: int = 0) -> list[str]:
-    found = findings_mod.find_all(p)
-    shown = found if max_findings == 0 else found[:max_findings]
-    lines = ["Findings:"]
-    if not found:
+def findings_lines(p: Profile, max_findings: int = 0, kind: str | None = None,
+                   rules: Rules | None = None) -> list[str]:
+    rules = rules or default_rules()
+    found = findings_mod.find_all(p, rules)
+    entries = findings_mod.shown(found, p, rules, kind=kind, max_findings=max_findings)
+    lines = [f"Findings of kind {kind}:" if kind is not None else "Findings:"]
+    if not entries:
         lines.append("  none")
-    for f in shown:
-        lines.append(f"  [{f.kind}] {f.sentence}")
-    if len(shown) < len(found):
-        lines.append(f"  ... {len(found) - len(shown)} more (--findings 0 shows all)")
+    for e in entries:
+        if isinstance(e, findings_mod.Finding):
+            lines.append(f"  [{e.kind}] {e.sentence}")
+        elif e.kind is not None:
+            lines.append(f"    +{e.hidden} more like this (--kind {e.kind} lists them all)")
+        else:
+            lines.append(f"  ... {e.hidden} more (--findings 0 shows all)")
     return lines
 
 
 def report_lines(p: Profile, opts: ReportOptions) -> list[str]:
     lines = header_lines(p) + [""] + top_sites_lines(p, opts)
     if opts.show_findings:
-        lines += [""] + findings_lines(p, opts.max_findings)
+        lines += [""] + findings_lines(p, opts.max_findings, opts.kind, opts.rules)
     return lines

@@ -35,13 +35,18 @@ def signed(n: int | float) -> str:
     return f"{n:+,}"
 
 
-def human_bytes(n: int | float) -> str:
-    """3 -> "3 bytes", 12_000_000 -> "12.0 MB" (decimal units)."""
+def human_bytes(n: int) -> str:
+    """3 -> "3 bytes", 12_000_000 -> "12.0 MB", 12_250_000 -> "12.3 MB"
+    (decimal units, one decimal rounded half up, in integers so that the
+    viewer's JavaScript gives the same text)."""
+    n = int(n)
     if abs(n) < 1000:
-        return f"{int(n)} byte" + ("" if abs(n) == 1 else "s")
+        return f"{n} byte" + ("" if abs(n) == 1 else "s")
+    sign = "-" if n < 0 else ""
     for unit, size in _DECIMAL_UNITS:
         if abs(n) >= size:
-            return f"{n / size:.1f} {unit}"
+            tenths = (abs(n) * 10 + size // 2) // size
+            return f"{sign}{tenths // 10}.{tenths % 10} {unit}"
     return f"{n} bytes"  # not reached
 
 

@@ -67,7 +67,8 @@ def test_report_of_leaky(leaky_run) -> None:
     assert "#1  3,200  log_event (leaky.c:" in out
     first_finding = out.split("Findings:\n", 1)[1].splitlines()[0]
     assert "3.2 kB" in first_finding and "log_event (leaky.c:" in first_finding
-    assert "still live at exit" in first_finding
+    # The events stay on a list a global points at: reachable, not lost.
+    assert "still reachable at exit" in first_finding
 
 
 def test_check_of_leaky_exit_statuses(leaky_run) -> None:
@@ -191,8 +192,8 @@ def test_ghost_is_leak_stale(python_test_program, tmp_path: Path) -> None:
     first = findings.find_all(p)[0]
     assert first.kind == "leak-stale" and first.site is site
     assert first.sentence.startswith("100.0 kB allocated at make_ghosts (ghost.c:")
-    assert first.sentence.endswith("are still live at exit, 100% of it not accessed in the "
-                                   "last 20% of the run")
+    assert first.sentence.endswith("are still reachable at exit, 100% of it not accessed in "
+                                   "the last 20% of the run")
 
 
 # --------------------------------------------------------------------------

@@ -3,12 +3,16 @@ derived by hand in hh_handmade.py, and each threshold at its edge."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import heaphunt
 import hh_handmade as hm
 from heaphunt import findings as F
+from heaphunt.rules import default_rules, with_frames
+
+MIN_BLOCKS = default_rules().thresholds.short_lived_min_blocks
 
 
 def _load(doc: dict[str, Any], tmp_path: Path, name: str = "p.json") -> heaphunt.Profile:
@@ -84,8 +88,7 @@ def test_bucket_8_is_not_stale(tmp_path: Path) -> None:
 def test_short_lived_needs_ten_blocks(tmp_path: Path) -> None:
     doc = hm.handmade()
     pp = doc["pps"][2]
-    pp.update(tbk=F.SHORT_LIVED_MIN_BLOCKS - 1, hhShortK=F.SHORT_LIVED_MIN_BLOCKS - 1,
-              hhNoAccK=0, tb=64 * (F.SHORT_LIVED_MIN_BLOCKS - 1))
+    pp.update(tbk=MIN_BLOCKS - 1, hhShortK=MIN_BLOCKS - 1, hhNoAccK=0, tb=64 * (MIN_BLOCKS - 1))
     del pp["acc"]
     assert "short-lived" not in [k for k, _, _ in _kinds(_load(doc, tmp_path))]
 
@@ -123,3 +126,123 @@ def test_same_named_sites_are_told_apart_by_caller(tmp_path: Path) -> None:
 def test_no_findings_on_a_clean_profile(tmp_path: Path) -> None:
     doc = hm.copy_mode()
     assert F.find_all(_load(doc, tmp_path)) == []
+
+
+# --------------------------------------------------------------------------
+# History, reachability, responsible frames (hh_handmade.piles)
+# --------------------------------------------------------------------------
+
+def _piles(tmp_path: Path, reach: bool = True, name: str = "piles.json") -> heaphunt.Profile:
+    return _load(hm.piles(reach), tmp_path, name)
+
+
+def test_piles_kinds_order_and_harm(tmp_path: Path) -> None:
+    found = F.find_all(_piles(tmp_path))
+    assert [(f.kind, f.site.index, f.bytes_involved, int(f.harm)) for f in found] == \
+        hm.PILES_EXPECTED
+
+
+def test_piles_sentences_as_shown(tmp_path: Path) -> None:
+    p = _piles(tmp_path)
+    entries = F.shown(F.find_all(p), p)
+    assert [(e.kind, e.sentence) for e in entries] == [
+        ("pile-up", "96.0 kB in 96 blocks allocated at Event#finish (events.rb:40) piled up "
+                    "over 78% of the run (100.0 kB per million instrs, 1.0 kB per block) and "
+                    "were all freed at once at 98% of it"),
+        ("pile-up", "40.0 kB in 40 blocks allocated at Parser::parse (parse.c:70) piled up "
+                    "over 32% of the run (100.0 kB per million instrs, 1.0 kB per block) and "
+                    "were freed between 62% and 69% of it"),
+        ("pile-up", "25.0 kB in 50 blocks allocated at spawn_forget::spawn_all (main.rs:9) "
+                    "piled up over 40% of the run (50.0 kB per million instrs, 500 bytes per "
+                    "block) and were never freed (20.0 kB of them lost at exit)"),
+        ("leak", "4.0 kB in 4 blocks allocated at load_config (config.c:12) are lost at exit: "
+                 "no pointer reaches them"),
+        ("write-only", "40 of 40 blocks (100%) allocated at myapp::fill (main.rs:30) were "
+                       "written but never read (40.0 kB written, 0 bytes read)"),
+        ("peak", "96.0 kB (56%) of the heap at its peak (970,000 instrs) was allocated at "
+                 "Event#finish (events.rb:40)"),
+        ("levels-off", "40.0 kB in 40 blocks allocated at Cache::fill (cache.c:30) grew over "
+                       "32% of the run (100.0 kB per million instrs) and then stayed at that "
+                       "level for 64% of it, like a cache: a problem only if it need not be "
+                       "kept"),
+        ("peak", "40.0 kB (23%) of the heap at its peak (970,000 instrs) was allocated at "
+                 "Cache::fill (cache.c:30)"),
+        ("peak", "23.5 kB (13%) of the heap at its peak (970,000 instrs) was allocated at "
+                 "spawn_forget::spawn_all (main.rs:9)"),
+        ("reachable", "6.0 kB in 6 blocks at 3 places are still reachable at exit and "
+                      "unchanged since the first 50% of the run: start-up data, not a leak"),
+    ]
+
+
+def test_piles_reachable_kind_in_full_names_unsymbolised_frames(tmp_path: Path) -> None:
+    p = _piles(tmp_path)
+    entries = F.shown(F.find_all(p), p, kind="reachable")
+    assert [e.sentence for e in entries] == [
+        f"{size} in {blocks} allocated at libruby-3.1.so.3.1.2+0x{off} are still "
+        f"reachable at exit, unchanged since 1% of the run"
+        for size, blocks, off in (("3.0 kB", "3 blocks", "21b000"), ("2.0 kB", "2 blocks", "21c000"),
+                                  ("1.0 kB", "1 block", "21d000"))]
+
+
+def test_piles_grouped_sites_sum_their_numbers(tmp_path: Path) -> None:
+    """Sites 7 and 8 reach myapp::fill (main.rs:30) through different std
+    paths and at two addresses of the line: one finding, 10 + 30 blocks."""
+    write_only = [f for f in F.find_all(_piles(tmp_path)) if f.kind == "write-only"]
+    assert [(f.sites, f.blocks_involved, f.bytes_involved) for f in write_only] == \
+        [((7, 8), 40, 40_000)]
+
+
+def test_piles_without_reachability(tmp_path: Path) -> None:
+    """No hhReach: site 1's never-freed pile-up does not say what was lost,
+    and site 6, unchanged since instant 0, is start-up data like 3, 4, 5:
+    the reachable line has 4,000 + 6,000 = 10,000 B in 10 blocks at 4
+    places, live (not known to be reachable)."""
+    p = _piles(tmp_path, reach=False)
+    entries = F.shown(F.find_all(p), p)
+    sentences = [e.sentence for e in entries]
+    assert sentences[2].endswith("500 bytes per block) and were never freed")
+    assert not any(e.kind == "leak" for e in entries)
+    assert sentences[-1] == ("10.0 kB in 10 blocks at 4 places are still live at exit and "
+                             "unchanged since the first 50% of the run: start-up data, not "
+                             "a leak")
+
+
+def test_piles_max_per_kind_and_max_findings(tmp_path: Path) -> None:
+    """With max_per_kind 2: the third pile-up and peak become "+1 more like
+    this"; with max_findings 4 the rest is one "more" line."""
+    p = _piles(tmp_path)
+    rules = dataclasses.replace(default_rules(), thresholds=dataclasses.replace(
+        default_rules().thresholds, max_per_kind=2))
+    entries = F.shown(F.find_all(p, rules), p, rules)
+    shape = [(e.kind, e.hidden) if isinstance(e, F.More) else e.kind for e in entries]
+    assert shape == ["pile-up", "pile-up", ("pile-up", 1), "leak", "write-only", "peak",
+                     "levels-off", "peak", ("peak", 1), "reachable"]
+    entries = F.shown(F.find_all(p), p, max_findings=4)
+    assert [(e.kind, e.hidden) if isinstance(e, F.More) else e.kind for e in entries] == \
+        ["pile-up", "pile-up", "pile-up", "leak", (None, 8)]
+
+
+def test_piles_frame_rules_from_the_user(tmp_path: Path) -> None:
+    p = _piles(tmp_path)
+    keep = with_frames(default_rules(), keep=[r"^tokio::task::spawn::"])
+    names = {f.site.index: f.name for f in F.find_all(p, keep)}
+    assert names[1] == "tokio::task::spawn::spawn (src/task/spawn.rs:166)"
+    skip = with_frames(default_rules(), skip=[r"^Cache::"])
+    names = {f.site.index: f.name for f in F.find_all(p, skip)}
+    assert names[2] == "main (main.c:50)"
+
+
+def test_pile_up_needs_enough_rising_instants(tmp_path: Path) -> None:
+    """Site 9 rising by 5,000 B every 5 instants from i = 10, then freed at
+    i = 60: with 8 steps (40,000 B at i = 45: level 36,000 reached at t
+    460,000, base at i = 9, t 100,000, a rise of 36% of the run) it is a
+    pile-up; with 7 steps (35,000 B) the same rise has 7 rising instants,
+    below the minimum of 8."""
+    for steps, expected in ((7, False), (8, True)):
+        doc = hm.piles()
+        values = [0] * 100
+        for i in range(10, 60):
+            values[i] = 5_000 * min((i - 10) // 5 + 1, steps)
+        doc["pps"][9]["hhH"] = hm._series(values, 1_000)
+        found = F.find_all(_load(doc, tmp_path, f"steps{steps}.json"))
+        assert any(f.kind == "pile-up" and f.site.index == 9 for f in found) is expected, steps

@@ -13,7 +13,9 @@
  *   site make_ghosts: eb=100000 ebk=100 hhEndIdleDeciles=[100000, 0 x 9]
  *     hhWriteOnlyK=100
  *   first finding: leak-stale, "100.0 kB allocated at make_ghosts (ghost.c:LINE)
- *     are still live at exit, 100% of it not accessed in the last 20% of the run"
+ *     are still reachable at exit, 100% of it not accessed in the last 20% of
+ *     the run" (the global array ghosts[] points at every block: reachable, in
+ *     a profile with reachability; "still live" in one without)
  */
 #include <stdlib.h>
 
