@@ -6,7 +6,8 @@
 // Opens viewer/index.html from file://, gives it the profile through the
 // file picker and measures, per run, from handing over the file to the
 // tree being on screen (the page's data-state turns "ready" and one
-// animation frame has been painted).  Then, on the loaded page: re-sorting
+// animation frame has been painted), and to the findings being on the page
+// too (data-findings "ready": they follow the tree).  Then, on the loaded page: re-sorting
 // by another metric, filtering, scrolling the tree, switching to the flame
 // graph, to check that the page stays responsive.  Prints one JSON object.
 // A measurement, not a test: nothing here passes or fails.
@@ -48,13 +49,17 @@ await withChromium("heaphunt-viewer-bench-", { width: 1280, height: 800 }, async
             null, { timeout: 600000, polling: 20 });
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
         const firstRenderMs = Date.now() - t0;
+        // The findings follow the first render (the Findings tab, the tree's
+        // findings column): when they are on the page too.
+        await page.waitForFunction(() => document.body.dataset.findings !== "pending", null, { timeout: 600000, polling: 20 });
+        const findingsReadyMs = Date.now() - t0;
         const info = await page.evaluate(() => ({
             state: document.body.dataset.state, message: document.getElementById("message").innerText,
             sites: HH.modules.app.state.a && HH.modules.app.state.a.nSites, treeNodes: HH.modules.app.state.tree && HH.modules.app.state.tree.size,
             timings: HH.modules.app.state.timings,
             heapMB: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null,
         }));
-        const run = { firstRenderMs, ...info };
+        const run = { firstRenderMs, findingsReadyMs, ...info };
         if (i === 0 && info.state === "ready") {
             run.sortByEndBytesMs = await timed(page, () => HH.modules.app.setSort("eb"));
             run.sortByIdleFractionMs = await timed(page, () => HH.modules.app.setSort("idleFrac"));
@@ -89,4 +94,6 @@ await withChromium("heaphunt-viewer-bench-", { width: 1280, height: 800 }, async
 });
 const ok = out.runs.filter((r) => r.state === "ready").map((r) => r.firstRenderMs).sort((a, b) => a - b);
 out.medianFirstRenderMs = ok.length ? ok[Math.floor(ok.length / 2)] : null;
+const found = out.runs.filter((r) => r.state === "ready").map((r) => r.findingsReadyMs).sort((a, b) => a - b);
+out.medianFindingsReadyMs = found.length ? found[Math.floor(found.length / 2)] : null;
 console.log(JSON.stringify(out, null, 1));

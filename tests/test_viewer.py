@@ -20,11 +20,17 @@ import copy
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import heaphunt_testlib as lib
+from heaphunt import findings as hh_findings, load as hh_load
+from heaphunt.rules import default_rules, with_frames
+
+sys.path.insert(0, str(lib.TESTS_DIR / "python"))
+import hh_handmade as hm  # noqa: E402
 
 VIEWER_DIR = lib.REPO_DIR / "viewer"
 BROWSER_DIR = lib.TESTS_DIR / "browser"
@@ -218,6 +224,8 @@ def profiles(heaphunt_runner) -> dict[str, Path]:
     hand = WORK_DIR / "hand-timeline.json"
     hand.write_text(json.dumps(hand_made_timeline_profile()))
     p["hand"] = hand
+    for name, doc in (("piles", hm.piles()), ("many_leaks", hm.many_leaks())):
+        p[name] = hm.write(doc, WORK_DIR / f"{name}.json")
     bad_dir = WORK_DIR / "malformed"
     bad_dir.mkdir(exist_ok=True)
     for name, content, _ in malformed_files(load(p["leaky"])):
@@ -278,6 +286,22 @@ def scenarios(p: dict[str, Path]) -> list[dict]:
     add("dhat_copy", {"do": "open", "path": str(p["dhat_copy"])}, O("open"), {"do": "tab", "name": "flame"}, O("flame"))
     add("dhat_adhoc", {"do": "open", "path": str(p["dhat_adhoc"])}, O("open"))
     add("peak", {"do": "open", "path": str(p["peak"])}, O("open"))
+    add("piles", {"do": "open", "path": str(p["piles"])}, O("open"), shot("tree-history.png"),
+        {"do": "direction", "value": "bottom-up"}, O("bottom_up"), {"do": "direction", "value": "top-down"},
+        {"do": "revealPlace", "site": 0}, O("site0"), shot("detail-history.png"),
+        shot("doc-detail-history.png", clip={"x": 940, "y": 198, "width": 340, "height": 470}),
+        {"do": "revealPlace", "site": 3}, O("site3"),
+        {"do": "tab", "name": "findings"}, O("findings"),
+        {"do": "tab", "name": "timeline"}, {"do": "timelineRange", "t0": 300_000, "t1": 800_000}, O("range"),
+        shot("timeline-exact.png"),
+        shot("doc-timeline-exact.png", clip={"x": 0, "y": 198, "width": 940, "height": 545}),
+        {"do": "timelineRange", "t0": 305_000, "t1": 809_999}, O("range_snapped"),
+        {"do": "frames", "skip": "^Cache::"}, {"do": "tab", "name": "findings"}, O("skipped"),
+        {"do": "frames", "skip": "(unclosed"}, O("bad_regex"))
+    add("many_leaks", {"do": "open", "path": str(p["many_leaks"])}, {"do": "tab", "name": "findings"}, O("capped"),
+        shot("findings-capped.png"),
+        shot("doc-findings-capped.png", clip={"x": 0, "y": 198, "width": 940, "height": 360}),
+        {"do": "clickMore", "kind": "leak"}, O("leaks"))
     add("diff", {"do": "open", "path": str(p["grow10"])}, {"do": "compare", "path": str(p["grow30"])}, O("diff"),
         {"do": "clickRow", "fn": "grow"}, O("grow_row"), shot("diff-grow.png"),
         {"do": "tab", "name": "flame"}, O("flame"), {"do": "tab", "name": "timeline"}, O("timeline"),
@@ -421,12 +445,17 @@ def test_bottom_up_tree_starts_at_allocation_points(page) -> None:
     assert len(res["bottom_up_toggled"]["rows"]) != len(clicked["rows"])
 
 
-def test_findings_put_the_leak_first(page) -> None:
+def test_findings_put_the_leak_first(page, profiles) -> None:
     obs = scenario(page, "leaky")["findings"]
     assert obs["findingsList"], "no findings shown"
     first = obs["findingsList"][0]
     assert first["kind"] in ("leak", "leak-stale"), first
-    assert "log_event" in first["text"] and "3,200 bytes" in first["text"]
+    assert first["sentence"].startswith("3.2 kB in 50 blocks allocated at log_event (leaky.c:95)")
+    # The same list as `heaphunt report`'s, sentence for sentence.
+    p = hh_load(profiles["leaky"])
+    expected = [e.sentence for e in hh_findings.shown(hh_findings.find_all(p), p)
+                if isinstance(e, hh_findings.Finding)]
+    assert [r["sentence"] for r in obs["findingsList"] if "sentence" in r] == expected
 
 
 def test_access_histogram_is_decoded_and_drawn(page, profiles) -> None:
@@ -441,9 +470,9 @@ def test_copy_sources_and_destinations_hand_made(page) -> None:
     res = scenario(page, "hand_copies")
     src, dst = res["src"]["detailText"], res["dst"]["detailText"]
     assert re.search(r"copied out of this site's blocks by\s+copy_here \(hand.c:30\)\n"
-                     r"writing into: burst \(hand.c:20\) called from main 120 B\s+100 B", src, re.I), src
+                     r"writing into: burst \(hand.c:20\) 120 B\s+100 B", src, re.I), src
     assert re.search(r"copied into this site's blocks by\s+copy_here \(hand.c:30\)\n"
-                     r"reading from: steady \(hand.c:10\) called from main 100 B; "
+                     r"reading from: steady \(hand.c:10\) 100 B; "
                      r"not a heap block \(stack, static data\) 20 B\s+120 B", dst, re.I), dst
 
 
@@ -478,7 +507,7 @@ def test_timeline_hand_made_range_numbers(page) -> None:
     assert "450 – 850" in rng["rangeSummary"]
     assert "300 → 400 bytes (+100)" in rng["rangeSummary"]
     assert rng["rangeApprox"].startswith("Approximate.")
-    assert rng["rangeSites"][:2] == ["burst (hand.c:20) called from main", "steady (hand.c:10) called from main"]
+    assert rng["rangeSites"][:2] == ["burst (hand.c:20)", "steady (hand.c:10)"]
     assert res["dragged"]["rangeSummary"], "dragging over the chart selected no range"
 
 
@@ -605,3 +634,101 @@ def test_peak_middle_program(page, profiles) -> None:
     obs = scenario(page, "peak")["open"]
     want = expected_totals(load(profiles["peak"]))
     assert obs["totals"]["gb"] == want["gb"] and obs["totals"]["gbk"] == want["gbk"]
+
+
+# --------------------------------------------------------------------------
+# Per-site history, reachability, responsible frames (hh_handmade.piles)
+# --------------------------------------------------------------------------
+
+def cli_sentences(path: Path, rules=None, kind: str | None = None) -> list[str]:
+    """What `heaphunt report` lists, sentence for sentence."""
+    p = hh_load(path)
+    found = hh_findings.find_all(p, rules)
+    return [e.sentence for e in hh_findings.shown(found, p, rules, kind=kind)
+            if isinstance(e, hh_findings.Finding)]
+
+
+def test_history_sparklines_in_the_tree(page) -> None:
+    res = scenario(page, "piles")
+    obs = res["open"]
+    assert obs["sparkCells"] == len(obs["rows"]) > 1
+    # Bottom-up, the tree starts at the responsible frames; the unsymbolised
+    # libruby frames are object+offset, never "???".
+    fns = [r["fn"] for r in top_level(res["bottom_up"])]
+    # By total bytes: 96,000, then three places of 40,000 (ties by name).
+    assert fns[:4] == ["Event#finish", "Cache::fill", "Parser::parse", "myapp::fill"], fns
+    assert "???" not in fns
+    assert {"libruby-3.1.so.3.1.2+0x21b000", "libruby-3.1.so.3.1.2+0x21c000",
+            "libruby-3.1.so.3.1.2+0x21d000"} <= set(fns), fns
+
+
+def test_history_in_the_detail_panel(page) -> None:
+    """Site 0 (hh_handmade.piles): at most 96,000 B in 96 blocks, first at
+    instant 96 (970,000 instrs, 97% of the run), 0 at the end."""
+    res = scenario(page, "piles")
+    site0 = res["site0"]
+    assert site0["historyChart"]
+    assert site0["historySummary"] == (
+        "Live at most 96,000 bytes in 96 blocks (at 970,000 instrs, 97% of the run); "
+        "0 bytes in 0 blocks at the end. Exact at the 100 instants the tool wrote.")
+    assert site0["detailTitle"] == "Event#finish"
+    # The whole stack, the library frames below the responsible one marked.
+    assert [(li["text"], li["cls"]) for li in site0["fullStack"]] == [
+        ("objspace_xmalloc0 (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)", "plumbing"),
+        ("libruby-3.1.so.3.1.2+0xa2000", "plumbing"),
+        ("Event#finish (events.rb:40)", "responsible"),
+        ("Object#run (app.rb:12)", "")]
+    assert "unchanged since 1% of the run" in res["site3"]["detailText"]
+
+
+def test_findings_tab_is_the_cli_list(page, profiles) -> None:
+    obs = scenario(page, "piles")["findings"]
+    assert [r["sentence"] for r in obs["findingsList"]] == cli_sentences(profiles["piles"])
+    assert obs["findingsList"][0]["kind"] == "pile-up"
+
+
+def test_findings_capped_per_kind_then_in_full(page, profiles) -> None:
+    res = scenario(page, "many_leaks")
+    capped = res["capped"]["findingsList"]
+    assert [r.get("kind", ("more", r.get("more"))) for r in capped][:10] == [
+        "pile-up", "pile-up", "pile-up", "leak", "leak", "leak", "leak", "leak", ("more", "leak"),
+        "write-only"]
+    assert capped[8]["text"] == "+2 more like this"
+    assert [r["sentence"] for r in capped if "sentence" in r] == cli_sentences(profiles["many_leaks"])
+    leaks = res["leaks"]
+    assert leaks["findingsHead"].startswith("All 7 findings of kind leak")
+    assert [r["sentence"] for r in leaks["findingsList"] if "sentence" in r] == \
+        cli_sentences(profiles["many_leaks"], kind="leak")
+
+
+def test_exact_time_range_between_checkpoints(page) -> None:
+    """hh_handmade.piles's header derives these numbers."""
+    res = scenario(page, "piles")
+    rng = res["range"]
+    assert rng["rangeApprox"] is None, "the history is exact: no 'Approximate' note"
+    assert rng["rangeExact"] == (
+        "Exact, per place, at the instants the tool wrote: from 300,000 to 800,000 instrs: "
+        "live 89,000 → 144,000 bytes, 89 → 159 blocks; 75,000 bytes grew, 20,000 bytes were freed.")
+    assert rng["rangeRows"] == [
+        ["Event#finish (events.rb:40)", "29,000", "79,000", "+50,000"],
+        ["Parser::parse (parse.c:70)", "20,000", "0", "-20,000"],
+        ["spawn_forget::spawn_all (main.rs:9)", "0", "15,000", "+15,000"],
+        ["Cache::fill (cache.c:30)", "30,000", "40,000", "+10,000"],
+        ["load_config (config.c:12)", "4,000", "4,000", "0"],
+        ["libruby-3.1.so.3.1.2+0x21b000", "3,000", "3,000", "0"],
+        ["libruby-3.1.so.3.1.2+0x21c000", "2,000", "2,000", "0"],
+        ["libruby-3.1.so.3.1.2+0x21d000", "1,000", "1,000", "0"]]
+    assert 'checkpoint "warm"' in rng["rangeSummary"] and 'checkpoint "drain"' in rng["rangeSummary"]
+    # Ends between instants move to the last instant written before them.
+    assert res["range_snapped"]["rangeExact"] == rng["rangeExact"]
+
+
+def test_frame_settings_rename_like_skip_frames(page, profiles) -> None:
+    res = scenario(page, "piles")
+    rules = with_frames(default_rules(), skip=["^Cache::"])
+    sentences = [r["sentence"] for r in res["skipped"]["findingsList"]]
+    assert sentences == cli_sentences(profiles["piles"], rules)
+    assert any("allocated at main (main.c:50) grew over 32%" in s for s in sentences)
+    bad = res["bad_regex"]
+    assert bad["message"].startswith("Frames: "), bad["message"]
+    assert "(unclosed" in bad["message"]

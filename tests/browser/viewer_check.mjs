@@ -85,8 +85,17 @@ async function observe(page) {
             findings: [...document.querySelectorAll("#detail .finding")].map((e) => e.dataset.kind),
             accRuns: text("#detail .acc-runs"),
             accCanvas: !!document.querySelector("#detail canvas.acc-chart"),
-            findingsList: [...document.querySelectorAll("#findings-list .finding-row")].map((e) => ({ kind: e.dataset.kind, text: e.innerText })),
+            findingsList: [...document.querySelectorAll("#findings-list .finding-row, #findings-list .more-row")].map((e) => (
+                e.classList.contains("more-row") ? { more: e.dataset.kind, text: e.innerText } :
+                    { kind: e.dataset.kind, site: Number(e.dataset.site), text: e.innerText, sentence: e.lastChild.textContent })),
+            findingsHead: text("#findings-head"),
             rangeSummary: text("#range-summary"),
+            rangeExact: text("#range-exact"),
+            rangeRows: [...document.querySelectorAll("#range-sites tr")].slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td) => td.innerText)),
+            sparkCells: document.querySelectorAll("#tree-rows .spark-cell svg.spark").length,
+            historySummary: text("#history-summary"),
+            historyChart: !!document.querySelector("#detail svg.history-chart"),
+            fullStack: [...document.querySelectorAll("#detail ol.full-stack li")].map((li) => ({ text: li.innerText, cls: li.className })),
             rangeApprox: text("#range-approx"),
             rangeSites: [...document.querySelectorAll("#range-sites .range-site")].map((e) => e.innerText),
             diffGrowth: text("#diff-growth"),
@@ -106,8 +115,8 @@ async function observe(page) {
 }
 
 async function waitSettled(page) {
-    await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state) && !HH.modules.app.state.loading,
-        null, { timeout: 120000 });
+    await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.state) && !HH.modules.app.state.loading &&
+        document.body.dataset.findings !== "pending", null, { timeout: 120000 });
 }
 
 // --- Steps ---
@@ -168,6 +177,24 @@ async function runStep(page, step, obs, name) {
     }
     case "revealSite":
         await page.evaluate((s) => HH.modules.app.revealSite(s), step.site);
+        break;
+    case "revealPlace":
+        // The view unit of a file's site (units are places: groups of sites).
+        await page.evaluate((s) => {
+            const v = HH.modules.app.state.view;
+            HH.modules.app.revealSite(v.unitOfA[v.grA.groupOf[s]]);
+        }, step.site);
+        break;
+    case "frames":
+        if (!(await page.evaluate(() => document.getElementById("frame-settings").open))) await page.click("#frame-settings summary");
+        await page.fill("#skip-frames-input", step.skip ?? "");
+        await page.fill("#keep-frames-input", step.keep ?? "");
+        await page.press("#keep-frames-input", "Enter");
+        await page.press("#skip-frames-input", "Enter");
+        await page.waitForTimeout(100);
+        break;
+    case "clickMore":
+        await page.click(`#findings-list .more-row[data-kind="${step.kind}"]`);
         break;
     case "timelineDrag": {
         const box = await page.locator("#timeline-canvas").boundingBox();

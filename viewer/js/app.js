@@ -10,13 +10,18 @@
    so when it fails.
 
    Loading is parse (JSON.parse, then profile.js's checks into typed arrays),
-   findings, view, tree, first render, with a repaint between steps so the
-   status line moves.  A failure at any step shows ONE message naming the
+   view (groups of sites, frames.js), tree, first render, with a repaint
+   between steps so the status line moves; then the findings, which fill
+   the Findings tab and the tree's findings column a moment after the tree
+   is on screen (body[data-findings] turns from "pending" to "ready").  A failure at any step shows ONE message naming the
    file and the problem, and leaves whatever was open before untouched.
+   The frame rules (which frames are library code) are rules.js's plus the
+   user's expressions from the "Frames" settings; changing them recomputes
+   the groups, the findings, the view and the tree.
    The load timings are kept in the state's timings (bench/viewer_bench.mjs reads
    them). */
 "use strict";
-HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline", "metrics", "tree", "treeview", "flame", "detail", "glossary", "export"], function (use) {
+HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline", "metrics", "tree", "treeview", "flame", "detail", "glossary", "export", "frames", "rules"], function (use) {
     // V8 cannot hold a string longer than about 512 M characters: refuse
     // bigger files up front with a clear reason instead of a crash.
     var MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -25,8 +30,12 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
     var st = {
         a: null, b: null, view: null, tree: null,
         direction: "top-down", sort: null, filter: "", tab: "tree", selected: -1,
-        flameMetric: null, timings: null, loading: false
+        flameMetric: null, timings: null, loading: false,
+        compiled: use.frames.DEFAULT, frameSkip: "", frameKeep: "", findingsKind: null
     };
+    // Findings rows the Findings tab writes at most (a big profile has
+    // hundreds of thousands; the kinds' "+N more" rows stand for the rest).
+    var MAX_FINDINGS_ROWS = 500;
 
     function setStatus(text) { $("status").textContent = text; }
 
@@ -54,10 +63,7 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
         } catch (e) {
             throw new Error(errorText(name, e));
         }
-        var t1 = performance.now();
-        use.findings.compute(model);
-        model.parseMs = t1 - t0;
-        model.findingsMs = performance.now() - t1;
+        model.parseMs = performance.now() - t0;
         return model;
     }
 
@@ -102,7 +108,6 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
             var b = sourceB ? parse(textB, sourceB.name) : null;
             textB = null;
             timings.parseMs = a.parseMs + (b ? b.parseMs : 0);
-            timings.findingsMs = a.findingsMs + (b ? b.findingsMs : 0);
             setStatus("Building the tree…");
             await nextFrame();
             show(a, b, timings);
@@ -114,15 +119,48 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
         } catch (e) {
             setStatus("");
             showMessage(e && e.message ? e.message : String(e));
+            return;
         } finally {
             st.loading = false;
         }
+        await nextFrame();
+        if (st.a === a && st.b === b) {
+            completeFindings(timings);
+            timings.findingsReadyMs = performance.now() - t0;
+        }
+    }
+
+    // Whether a model's findings are computed under the current rules.
+    function hasFindings(model) {
+        return !model || model.findingsGroups === use.frames.groups(model, st.compiled);
+    }
+
+    // Compute what is missing, then put the findings on the page: the
+    // tree's findings column (its sums dropped from the trees' caches), the
+    // Findings tab and the detail panel.
+    function completeFindings(timings) {
+        if (!st.view) return;
+        var t = performance.now();
+        [st.a, st.b].forEach(function (m) { if (!hasFindings(m)) use.findings.compute(m, st.compiled); });
+        if (timings) timings.findingsMs = performance.now() - t;
+        use.view.addFindings(st.view);
+        [treeCache["top-down"], treeCache["bottom-up"], st.tree].forEach(function (tree) {
+            if (!tree) return;
+            ["A", "B"].forEach(function (side) { delete tree.colCache[side].findings; delete tree.rootCache[side].findings; });
+            if (st.sort.id === "findings") tree.sortedFor.fill(undefined);
+        });
+        use.treeview.refresh();
+        renderFindings();
+        select(st.selected);
+        document.body.setAttribute("data-findings", "ready");
     }
 
     function show(a, b, timings) {
         var t = performance.now();
         st.a = a; st.b = b;
-        st.view = b ? use.view.diff(a, b) : use.view.single(a);
+        st.view = b ? use.view.diff(a, b, st.compiled) : use.view.single(a, st.compiled);
+        st.findingsKind = null;
+        document.body.setAttribute("data-findings", hasFindings(a) && hasFindings(b) ? "ready" : "pending");
         timings.viewMs = performance.now() - t;
         $("file-names").textContent = b ? "A: " + a.name + "  B: " + b.name : a.name;
         document.title = "heaphunt viewer - " + (b ? a.name + " vs " + b.name : a.name);
@@ -157,15 +195,7 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
     }
 
     function includeMask() {
-        var q = st.filter.trim().toLowerCase();
-        if (!q) return null;
-        var view = st.view, hit = new Uint8Array(view.ftbl.length);
-        for (var i = 0; i < view.ftbl.length; i++) hit[i] = view.ftbl[i].toLowerCase().indexOf(q) >= 0 ? 1 : 0;
-        var mask = new Uint8Array(view.nSites);
-        for (var s = 0; s < view.nSites; s++) {
-            for (var k = view.fsStart[s]; k < view.fsStart[s + 1]; k++) if (hit[view.fsFlat[k]]) { mask[s] = 1; break; }
-        }
-        return mask;
+        return use.view.matching(st.view, st.filter.trim().toLowerCase());
     }
 
     // The unfiltered tree of each direction is built once per view and
@@ -225,27 +255,57 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
         use.treeview.reveal(node);
     }
 
+    // The Findings tab: what `heaphunt report` lists (findings.shown): most
+    // harmful first, at most max_per_kind of a kind, then a "+N more like
+    // this" row that lists the kind in full when clicked.
     function renderFindings() {
         var model = st.view.b || st.view.a, list = model.findingsList || [], f = use.format, html = "";
+        var unitOf = st.view.b ? st.view.unitOfB : st.view.unitOfA;
         if (model.mode !== "heap") html = '<p class="note">Findings are computed for heap profiles only.</p>';
+        else if (!hasFindings(model)) html = '<p class="note">Computing the findings…</p>';
         else if (!list.length) html = '<p class="note">No findings.</p>';
         else {
-            html += '<p class="note">' + f.int(list.length) + " findings" + (st.view.b ? " in B (" + f.html(model.name) + ")" : "") +
-                ", biggest first. " + (model.hhVersion ? "" : "This is a plain DHAT file: only the leak and peak rules apply (the others need heaphunt's fields).") + "</p>";
-            // B's site -> the diff's site, for the links.
-            var toView = null;
-            if (st.view.b) {
-                toView = new Int32Array(model.nSites).fill(-1);
-                for (var u = 0; u < st.view.siteB.length; u++) if (st.view.siteB[u] >= 0) toView[st.view.siteB[u]] = u;
+            var entries = use.findings.shown(model, list, st.compiled.thresholds, st.findingsKind, 0);
+            if (st.findingsKind) {
+                html += '<p class="note" id="findings-head">All ' + f.int(entries.length) + " findings of kind " + f.html(st.findingsKind) +
+                    ' · <span class="more-row" data-kind="">back to all kinds</span></p>';
+            } else {
+                html += '<p class="note" id="findings-head">' + f.int(list.length) + " findings" + (st.view.b ? " in B (" + f.html(model.name) + ")" : "") +
+                    ", most harmful first: memory held (pile-ups, leaks), then waste, then the peak. " +
+                    (model.hhVersion ? "" : "This is a plain DHAT file: only the leak, peak and fallback rules apply (the others need heaphunt's fields).") + "</p>";
             }
-            for (var i = 0; i < Math.min(list.length, 500); i++) {
-                var fd = list[i], vs = toView ? toView[fd.site] : fd.site;
-                html += '<span class="finding-row" data-site="' + vs + '" data-kind="' + fd.kind + '"><span class="kind">' +
-                    f.html(use.findings.KIND_TITLES[fd.kind]) + "</span>" + f.html(use.findings.sentence(model, fd)) + "</span>";
+            for (var i = 0; i < Math.min(entries.length, MAX_FINDINGS_ROWS); i++) {
+                var e = entries[i];
+                if (e.more !== undefined) {
+                    html += e.more ? '<span class="more-row" data-kind="' + e.more + '">+' + f.int(e.hidden) + " more like this</span>" :
+                        '<p class="note">… and ' + f.int(e.hidden) + " more.</p>";
+                    continue;
+                }
+                html += '<span class="finding-row" data-site="' + unitOf[e.group] + '" data-kind="' + e.kind + '"><span class="kind">' +
+                    f.html(use.findings.KIND_TITLES[e.kind]) + "</span>" + f.html(use.findings.sentence(model, e)) + "</span>";
             }
-            if (list.length > 500) html += '<p class="note">… and ' + f.int(list.length - 500) + " more.</p>";
+            if (entries.length > MAX_FINDINGS_ROWS) html += '<p class="note">… and ' + f.int(entries.length - MAX_FINDINGS_ROWS) + " more.</p>";
         }
         $("findings-list").innerHTML = html;
+    }
+
+    // The "Frames" settings: the user's expressions for library frames
+    // (skipped when naming a site) and program frames (kept).  A bad
+    // expression is reported and changes nothing.
+    function applyFrameRules() {
+        var skip = $("skip-frames-input").value.trim(), keep = $("keep-frames-input").value.trim(), compiled;
+        if (skip === st.frameSkip && keep === st.frameKeep) return;
+        try {
+            compiled = use.frames.withFrames(use.rules, skip ? [skip] : [], keep ? [keep] : []);
+        } catch (e) {
+            showMessage("Frames: " + (e && e.message || e) + ".");
+            return;
+        }
+        showMessage("");
+        st.frameSkip = skip; st.frameKeep = keep; st.compiled = compiled;
+        if (!st.a) return;
+        show(st.a, st.b, {});
+        completeFindings(null);
     }
 
     function switchTab(tab) {
@@ -303,8 +363,17 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
             use.flame.render();
         });
         $("findings-list").addEventListener("click", function (e) {
+            var more = e.target.closest(".more-row");
+            if (more) {
+                st.findingsKind = more.getAttribute("data-kind") || null;
+                renderFindings();
+                return;
+            }
             var row = e.target.closest("[data-site]");
             if (row) revealSite(Number(row.getAttribute("data-site")));
+        });
+        ["skip-frames-input", "keep-frames-input"].forEach(function (id) {
+            $(id).addEventListener("change", applyFrameRules);
         });
         wireDrop();
         fromQuery();
@@ -319,6 +388,7 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
             var text = await sourceB.text;
             var b = parse(text, sourceB.name), t = {};
             show(a, b, t);
+            completeFindings(t);
             setStatus(use.format.int(a.nSites) + " + " + use.format.int(b.nSites) + " sites");
             showMessage("");
         } catch (e) {
@@ -368,5 +438,13 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
     }
 
     document.addEventListener("DOMContentLoaded", wire);
-    return { state: st, open: open, openText: openText, setSort: setSort, switchTab: switchTab, revealSite: revealSite };
+    // For tests: set the Frames settings as a user would, then apply them.
+    function setFrameRules(skip, keep) {
+        $("skip-frames-input").value = skip || "";
+        $("keep-frames-input").value = keep || "";
+        applyFrameRules();
+    }
+
+    return { state: st, open: open, openText: openText, setSort: setSort, switchTab: switchTab, revealSite: revealSite,
+             setFrameRules: setFrameRules };
 });

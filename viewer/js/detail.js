@@ -1,14 +1,17 @@
 /* detail.js: the panel on the right: everything about the selected node.
 
    For any node: its frame, the path to it, every metric the file has (A, B
-   and the change in a diff), and the sites below it.  For a node that is a
-   single site: that site's findings in plain words, its access histogram
-   (histogram.js) and its copies: which memcpy-family call sites copied into
-   its blocks and out of them, with the other end of each copy, from the
-   file's hhCopySites (src/dst lists of [pp_index, bytes]; -1 is memory that
-   was not a live heap block). */
+   and the change in a diff), and the places below it.  For a node that is
+   one place (a group of sites with one responsible frame, view.js): its
+   findings in plain words, its exact live bytes over the run (hhH, drawn
+   by sparkline.js), its whole allocation stack with the library frames
+   below the responsible one marked, its access histogram (histogram.js;
+   one site only: histograms do not add up) and its copies: which
+   memcpy-family call sites copied into its blocks and out of them, with
+   the other end of each copy, from the file's hhCopySites (src/dst lists
+   of [pp_index, bytes]; -1 is memory that was not a live heap block). */
 "use strict";
-HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics", "histogram"], function (use) {
+HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics", "histogram", "frames", "history", "sparkline"], function (use) {
     var f = use.format, el, onSite;
     var MAX_SITES_LISTED = 25, MAX_COPY_SITES_LISTED = 20;
 
@@ -43,17 +46,18 @@ HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics",
         return f.html(fr.fn) + (fr.loc ? ' <span class="loc">(' + f.html(fr.loc) + ")</span>" : "");
     }
 
-    function ppLabel(model, pp, fileSite) {
+    // A site of the file by its place's name, linked to its view unit.
+    function ppLabel(model, gr, pp, toUnit) {
         if (pp < 0) return "<i>not a heap block</i> (stack, static data)";
-        var name = f.html(use.findings.siteName(model, pp));
-        return fileSite ? '<span class="site-link" data-site="' + fileSite(pp) + '">' + name + "</span>" : name;
+        var g = gr.groupOf[pp], name = f.html(use.frames.name(model, gr, g));
+        return toUnit ? '<span class="site-link" data-site="' + toUnit[g] + '">' + name + "</span>" : name;
     }
 
     function copySiteName(model, cs) {
         return cs.fs.length ? frameLabel(model, cs.fs[0]) : "[unknown copy site]";
     }
 
-    function copiesHtml(model, site, fileSite) {
+    function copiesHtml(model, gr, members, toUnit) {
         if (!model.copySites) {
             return '<p class="note">' + (model.hhVersion ? "This profile was written without copy profiling." :
                 "Copies are recorded by heaphunt only (not in DHAT heap files).") + "</p>";
@@ -67,7 +71,7 @@ HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics",
             for (var i = 0; i < Math.min(entries.length, MAX_COPY_SITES_LISTED); i++) {
                 var cs = model.copySites[entries[i][0]];
                 var others = cs[otherKey].slice().sort(function (a, b) { return b[1] - a[1]; }).slice(0, 4).map(function (p) {
-                    return ppLabel(model, p[0], fileSite) + " " + f.int(p[1]) + " B";
+                    return ppLabel(model, gr, p[0], toUnit) + " " + f.int(p[1]) + " B";
                 });
                 html += '<tr><td>' + copySiteName(model, cs) + '<div class="note">' + otherWord + ": " +
                     (others.join("; ") || "–") + '</div></td><td class="num">' + f.int(entries[i][1]) + " B</td></tr>";
@@ -75,8 +79,17 @@ HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics",
             if (entries.length > MAX_COPY_SITES_LISTED) html += '<tr><td colspan="2" class="note">… ' + (entries.length - MAX_COPY_SITES_LISTED) + " more</td></tr>";
             html += "</table>";
         }
-        section("Copied into this site's blocks by", idx.into.get(site), "src", "reading from");
-        section("Copied out of this site's blocks by", idx.out.get(site), "dst", "writing into");
+        // A place's entries: its sites', added up per copy site.
+        function entriesOf(map) {
+            var sum = new Map();
+            for (var i = 0; i < members.length; i++) {
+                var list = map.get(members[i]) || [];
+                for (var j = 0; j < list.length; j++) sum.set(list[j][0], (sum.get(list[j][0]) || 0) + list[j][1]);
+            }
+            return Array.from(sum.entries());
+        }
+        section("Copied into this site's blocks by", entriesOf(idx.into), "src", "reading from");
+        section("Copied out of this site's blocks by", entriesOf(idx.out), "dst", "writing into");
         return html;
     }
 
@@ -104,33 +117,58 @@ HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics",
         return html + "</table>";
     }
 
-    // The file's own site for a view site, preferring B (the newer) in a diff.
-    function fileSite(view, site) {
-        if (!view.isDiff) return { model: view.a, pp: site, side: "" };
-        if (view.siteB[site] >= 0) return { model: view.b, pp: view.siteB[site], side: "B" };
-        return { model: view.a, pp: view.siteA[site], side: "A" };
+    // A place's live bytes over the run: its sites' histories added up.
+    function placeHistory(model, members) {
+        if (members.length === 1) return use.profile.siteHistory(model, members[0]);
+        var list = [];
+        for (var i = 0; i < members.length; i++) list.push(use.profile.siteHistory(model, members[i]));
+        return use.history.merge(list);
     }
 
-    function siteSection(tree, site) {
-        var view = tree.view, fsite = fileSite(view, site), model = fsite.model, pp = fsite.pp;
-        var tag = view.isDiff ? " (profile " + fsite.side + ")" : "";
-        // Links to other pps of the same file go through the view's numbering.
-        var toView = view.isDiff ? null : function (p) { return p; };
+    // The first site's whole stack, innermost first, the frames below the
+    // responsible one marked as library code.
+    function stackHtml(model, gr, pp) {
+        var a = model.fsStart[pp], b = model.fsStart[pp + 1], start = gr.start[pp], html = '<ol class="stack full-stack">';
+        for (var i = a; i < b; i++) {
+            var fi = model.fsFlat[i], fr = use.profile.frame(model, fi);
+            var fn = fr.fn === "???" ? use.frames.display(model.ftbl[fi], model.objs) : fr.fn;
+            html += "<li" + (i - a < start ? ' class="plumbing" title="library or allocation code: not the responsible frame"' :
+                i - a === start ? ' class="responsible" title="the responsible frame: the site is named after it"' : "") + ">" +
+                f.html(fn) + (fr.fn !== "???" && fr.loc ? ' <span class="loc">(' + (fr.object ? "in " : "") + f.html(fr.loc) + ")</span>" : "") + "</li>";
+        }
+        return html + "</ol>";
+    }
+
+    function siteSection(tree, unit) {
+        var view = tree.view, fu = use.view.fileUnit(view, unit), model = fu.model, gr = fu.gr, pp = fu.pp;
+        var members = gr.members.subarray(gr.memberStart[fu.group], gr.memberStart[fu.group + 1]);
+        var tag = view.isDiff ? " (profile " + fu.side + ")" : "";
+        // Links to other places of the same file go through the view's numbering.
+        var toUnit = model === view.b ? view.unitOfB : view.unitOfA;
         var html = "<h3>Findings" + tag + "</h3>";
-        var found = use.findings.forSite(model, pp);
+        var found = use.findings.ofGroup(model, gr, fu.group);
         if (!found.length) html += '<p class="note">' + (model.mode === "heap" ? "none" : "not computed for " + f.html(model.mode) + "-mode files") + "</p>";
         for (var i = 0; i < found.length; i++) {
             html += '<div class="finding" data-kind="' + found[i].kind + '"><b>' + f.html(use.findings.KIND_TITLES[found[i].kind]) +
                 ":</b> " + f.html(found[i].sentence) + "</div>";
         }
+        if (model.hist) {
+            var hist = placeHistory(model, members);
+            html += "<h3>Live bytes over the run" + tag + "</h3>" + use.sparkline.chart(model, hist, 310, 64) +
+                '<p class="note" id="history-summary">' + f.html(use.sparkline.summary(model, hist)) + "</p>";
+        }
+        html += "<h3>Allocation stack" + (members.length > 1 ? " (first of " + f.int(members.length) + " sites)" : "") + tag + "</h3>" +
+            stackHtml(model, gr, pp);
         html += "<h3>Access histogram" + tag + "</h3>";
-        var counts = use.profile.decodeAcc(model, pp);
+        var counts = members.length === 1 ? use.profile.decodeAcc(model, pp) : null;
         if (counts) html += use.histogram.html(counts);
+        else if (members.length > 1) html += '<p class="note">Not shown: this place is ' + f.int(members.length) +
+            " sites (library paths to one line), and their histograms do not add up.</p>";
         else html += '<p class="note">' + (model.mode !== "heap" ? "Not recorded in " + f.html(model.mode) + " mode." :
             "None: the site's blocks differ in size, are larger than the histogram limit" +
             (model.hhHistLimit !== null ? " (" + f.int(model.hhHistLimit) + " bytes)" : " (1,024 bytes in DHAT)") +
             ", or were resized by realloc.") + "</p>";
-        if (model.mode === "heap") html += copiesHtml(model, pp, toView);
+        if (model.mode === "heap") html += copiesHtml(model, gr, members, toUnit);
         return { html: html, counts: counts };
     }
 
@@ -144,7 +182,7 @@ HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics",
             var fr = use.view.frame(view, tree.frame[node]);
             html += "<h2>" + f.html(fr.fn) + "</h2>";
             html += '<div class="loc">' + (fr.file ? f.html(fr.file) + (fr.line ? ":" + fr.line : "") :
-                fr.object ? "in " + f.html(fr.object) : "no source location") + (fr.addr ? " · " + f.html(fr.addr) : "") + "</div>";
+                fr.object ? "in " + f.html(fr.object) : "no source location") + (fr.addr && !fr.lang ? " · " + f.html(fr.addr) : "") + "</div>";
         }
         // A single site's own story (findings, histogram, copies) first,
         // then the numbers, then where the node sits in the stacks.
@@ -157,9 +195,9 @@ HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics",
             html += "<h3>Sites below (" + f.int(sites.length) + "), by " + f.html(sortMetric.label) + "</h3><table>";
             for (var s = 0; s < top.length; s++) {
                 var v = siteValue(tree, sortMetric, top[s]);
-                var fs = fileSite(view, top[s]);
+                var fs = use.view.fileUnit(view, top[s]);
                 html += '<tr><td><span class="site-link" data-site="' + top[s] + '">' +
-                    f.html(use.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="num">' +
+                    f.html(use.frames.name(fs.model, fs.gr, fs.group)) + '</span></td><td class="num">' +
                     use.metrics.format(sortMetric, v, view.isDiff) + "</td></tr>";
             }
             if (sites.length > MAX_SITES_LISTED) html += '<tr><td colspan="2" class="note">… ' + f.int(sites.length - MAX_SITES_LISTED) + " more</td></tr>";
@@ -212,5 +250,5 @@ HH.define("detail", ["format", "profile", "findings", "view", "tree", "metrics",
         return tree.view.isDiff ? Math.abs(v) : v;
     }
 
-    return { init: init, render: render, siteValue: siteValue, fileSite: fileSite };
+    return { init: init, render: render, siteValue: siteValue };
 });

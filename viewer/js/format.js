@@ -66,17 +66,18 @@ HH.define("format", [], function () {
     // "0x10917E: log_event (leaky.c:90)"         -> fn log_event, file leaky.c, line 90
     // "0x4849CE0: strdup (in /usr/lib/libc.so.6)" -> fn strdup, object /usr/lib/libc.so.6
     // "0x4849CE0: ???"                            -> fn ???
+    // "0x0: Object#run (app.rb:12) [ruby]"        -> fn Object#run, file app.rb, line 12, lang ruby
     // Anything else (DHAT's "[root]", a hand-made file) is kept whole as fn.
     // The function part can itself hold parentheses (C++: "f(int) const"),
     // so the location is the LAST parenthesised group.
-    var FRAME_RE = /^(0x[0-9A-Fa-f]+): (.*?)(?: \((in )?([^()]*)\))?$/;
+    var FRAME_RE = /^(0x[0-9A-Fa-f]+): (.*?)(?: \((in )?([^()]*)\))?(?: \[(ruby|python)\])?$/;
     var LINE_RE = /^(.*):(\d+)$/;
 
     function parseFrame(frame) {
         var m = FRAME_RE.exec(frame);
-        if (!m) return { addr: "", fn: frame, file: "", line: 0, object: "", loc: "" };
+        if (!m) return { addr: "", fn: frame, file: "", line: 0, object: "", loc: "", lang: "" };
         var addr = m[1], fn = m[2], inObject = !!m[3], where = m[4] || "";
-        var out = { addr: addr, fn: fn, file: "", line: 0, object: "", loc: where };
+        var out = { addr: addr, fn: fn, file: "", line: 0, object: "", loc: where, lang: m[5] || "" };
         if (where && inObject) {
             out.object = where;
         } else if (where) {
@@ -85,6 +86,49 @@ HH.define("format", [], function () {
             else out.file = where;
         }
         return out;
+    }
+
+    // Exact integer arithmetic for the sentences, which must equal the
+    // Python package's to the character (findings parity test): floor(a / b)
+    // of whole numbers, corrected where the float quotient rounded up, and
+    // floor(a * b / c) through BigInt when a * b passes 2^53.
+    function idiv(a, b) {
+        var q = Math.floor(a / b);
+        if (q * b > a) q--;
+        else if ((q + 1) * b <= a) q++;
+        return q;
+    }
+
+    function mulDiv(a, b, c) {
+        var p = a * b;
+        if (p <= Number.MAX_SAFE_INTEGER) return idiv(p, c);
+        return Number(BigInt(a) * BigInt(b) / BigInt(c));
+    }
+
+    // Python textfmt's percent(): whole percent, rounded down.
+    function percentDown(part, whole) {
+        return whole > 0 ? mulDiv(part, 100, whole) : 0;
+    }
+
+    // Python textfmt's human_bytes(): "3 bytes", "12.0 MB", decimal units,
+    // one decimal rounded half up.
+    var DECIMAL_UNITS = [["GB", 1e9], ["MB", 1e6], ["kB", 1e3]];
+    function humanBytes(n) {
+        var a = Math.abs(n), sign = n < 0 ? "-" : "";
+        if (a < 1000) return n + " byte" + (a === 1 ? "" : "s");
+        for (var i = 0; i < DECIMAL_UNITS.length; i++) {
+            var size = DECIMAL_UNITS[i][1];
+            if (a >= size) {
+                var tenths = idiv(a * 10 + size / 2, size);
+                return sign + Math.floor(tenths / 10) + "." + (tenths % 10) + " " + DECIMAL_UNITS[i][0];
+            }
+        }
+        return n + " bytes";
+    }
+
+    // Python textfmt's plural(): "1 block", "2,000 blocks".
+    function plural(n, word) {
+        return int(n) + " " + word + (n === 1 ? "" : "s");
     }
 
     // Escape text for innerHTML (the tree builds rows as HTML strings for
@@ -97,6 +141,7 @@ HH.define("format", [], function () {
 
     return {
         int: int, signedInt: signedInt, dec: dec, pct: pct,
+        idiv: idiv, mulDiv: mulDiv, percentDown: percentDown, humanBytes: humanBytes, plural: plural,
         shortBytes: shortBytes, shortCount: shortCount,
         parseFrame: parseFrame, html: html
     };

@@ -6,7 +6,7 @@
    the page is opened from a checkout of the repository (and from
    `heaphunt view`, which serves the repository's docs/ next to viewer/). */
 "use strict";
-HH.define("glossary", ["metrics", "format", "findings"], function (use) {
+HH.define("glossary", ["metrics", "format", "rules"], function (use) {
     var DOC = use.metrics.DOC, f = use.format;
     var TERMS = [
         ["site", "an allocation site (DHAT: program point, a \"pps\" entry): the call stack that allocated, innermost --num-callers frames", DOC + "#per-site-program-point-fields"],
@@ -35,16 +35,20 @@ HH.define("glossary", ["metrics", "format", "findings"], function (use) {
                 f.html(m.explain) + "</dd>";
         });
         html += "</dl><h2>Findings</h2><dl>";
-        var T = use.findings.THRESHOLDS, pct = function (x) { return Math.round(100 * x) + "%"; };
+        var T = use.rules.thresholds, pct = function (x) { return x + "%"; };
         var rules = [
-            ["leak-stale", "bytes live at exit, of which at least " + pct(T.LEAK_STALE_MIN_FRACTION) + " were not accessed in the last " + pct(T.STALE_WINDOW_FRACTION) + " of the run (a \"ghost\")"],
-            ["leak", "bytes live at exit (when not already leak-stale)"],
-            ["never-accessed", "at least " + pct(T.NEVER_ACCESSED_MIN_FRACTION) + " of the blocks were never read nor written"],
-            ["write-only", "at least " + pct(T.WRITE_ONLY_MIN_FRACTION) + " of the blocks were written but never read, and reads are at most " + pct(T.WRITE_ONLY_MAX_READ_FRACTION) + " of writes"],
-            ["short-lived", "at least " + pct(T.SHORT_LIVED_MIN_FRACTION) + " of at least " + T.SHORT_LIVED_MIN_BLOCKS + " blocks were freed within tuth instrs (allocation churn)"],
-            ["stale-before-free", "the blocks spent at least " + pct(T.STALE_BEFORE_FREE_MIN_FRACTION) + " of their lives after their last access"],
+            ["pile-up", "a site's live bytes (its exact history) rose to at least " + pct(T.pileup_min_peak_percent) + " of the heap's peak, over at least " +
+                pct(T.pileup_min_rise_percent) + " of the run, in at least " + T.pileup_min_rising_instants + " steps: never freed (a leak), freed at once when a phase ends, or freed gradually"],
+            ["leak", "bytes lost at exit (no pointer reaches them), or, in a file without reachability, live at exit"],
+            ["leak-stale", "bytes live at exit, of which at least " + pct(T.leak_stale_min_percent) + " were not accessed in the last " + pct(T.stale_window_percent) + " of the run (a \"ghost\")"],
+            ["never-accessed", "at least " + pct(T.never_accessed_min_percent) + " of the blocks were never read nor written"],
+            ["write-only", "at least " + pct(T.write_only_min_percent) + " of the blocks were written but never read, and reads are at most " + pct(T.write_only_max_read_percent_of_writes) + " of writes"],
+            ["stale-before-free", "the blocks spent at least " + pct(T.stale_before_free_min_percent) + " of their lives after their last access"],
             ["copied-more-than-read", "more bytes were copied out of the blocks (memcpy...) than read from them otherwise"],
-            ["peak", "the site holds at least " + pct(T.PEAK_MIN_FRACTION) + " of the heap at t-gmax (informational)"]
+            ["short-lived", "at least " + pct(T.short_lived_min_percent) + " of at least " + T.short_lived_min_blocks + " blocks were freed within tuth instrs (allocation churn)"],
+            ["levels-off", "growth like a pile-up's that then stayed at its level for at least " + pct(T.pileup_plateau_min_percent) + " of the run: a cache (informational)"],
+            ["peak", "the site holds at least " + pct(T.peak_min_percent) + " of the heap at t-gmax (informational)"],
+            ["reachable", "memory still reachable at exit and unchanged since the first " + pct(T.startup_percent) + " of the run: start-up data, one line (informational)"]
         ];
         for (i = 0; i < rules.length; i++) {
             html += '<dt><a href="' + use.metrics.FINDINGS_DOC + '">' + f.html(rules[i][0]) + "</a></dt><dd>" + f.html(rules[i][1]) + "</dd>";

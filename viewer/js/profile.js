@@ -11,8 +11,10 @@
    The checks follow what Valgrind's dh_view.js requires (dhatFileVersion 2,
    the mode's fields, "bklt"/"bkacc" deciding which per-site fields must be
    present) plus heaphunt's extra fields (docs/json-format.md and the v2
-   extra fields: hhTotals, hhTimeline, hhCheckpoints, hhCopySites, per-site
-   hh* numbers).  A file that fails a check throws ProfileError with ONE
+   extra fields: hhTotals, hhTimeline, hhCheckpoints, hhCopySites, hhHist
+   and each site's hhH history, hhReach, hhObjs, per-site hh* numbers).
+   A site's history is kept as its (instant, bytes, blocks) triples, all
+   sites' in one Float64Array with offsets (histStart), like the frames.  A file that fails a check throws ProfileError with ONE
    sentence naming the field and what was found, e.g.
    'pps[12].tb is "abc", expected a number'.
 
@@ -21,7 +23,7 @@
    DHAT profile and a heaphunt profile of the same program have the same
    trees and can be diffed. */
 "use strict";
-HH.define("profile", ["format"], function (use) {
+HH.define("profile", ["format", "rules"], function (use) {
     function ProfileError(message) {
         this.name = "ProfileError";
         this.message = message;
@@ -41,11 +43,12 @@ HH.define("profile", ["format"], function (use) {
     // but readers must accept them missing (plain DHAT files).
     var HH_SITE_FIELDS = ["hhCopyInB", "hhCopyInK", "hhCopyOutB", "hhCopyOutK",
         "hhNoAccK", "hhWriteOnlyK", "hhReadOnlyAfterInitK", "hhShortK",
-        "hhIdleI", "hhFirstT", "hhLastT"];
-    var TOTALS_FIELDS = ["tb", "tbk", "gb", "gbk", "eb", "ebk", "rb", "wb", "cb", "cbk"];
-    // hhEndIdleDeciles buckets 0..7: last access before 0.8*te, i.e. bytes
-    // live at the end not accessed in the last 20% of the run.
-    var STALE_DECILES = 8;
+        "hhIdleI", "hhFirstT", "hhLastT", "hhLostB", "hhLostK"];
+    var TOTALS_FIELDS = ["tb", "tbk", "gb", "gbk", "eb", "ebk", "rb", "wb", "cb", "cbk", "lb", "lbk"];
+    // hhEndIdleDeciles buckets before the rules' stale window (0..7 for the
+    // last 20% of the run): bytes live at the end not accessed since.
+    var STALE_DECILES = 10 - use.rules.thresholds.stale_window_percent / 10;
+    var HIST_KINDS = "scge";
 
     function fail(msg) { throw new ProfileError(msg); }
 
@@ -160,14 +163,20 @@ HH.define("profile", ["format"], function (use) {
         // Frame lists: count first so that one Int32Array holds them all.
         var preload = new Uint8Array(ftbl.length);
         for (var f = 0; f < ftbl.length; f++) preload[f] = isPreloadFrame(ftbl[f]) ? 1 : 0;
-        var total_frames = 0, i, pp, where;
+        var total_frames = 0, total_hist = 0, i, pp, where;
         for (i = 0; i < n; i++) {
             pp = pps[i];
             where = "pps[" + i + "]";
             if (pp === null || typeof pp !== "object" || Array.isArray(pp)) fail(where + " is " + describe(pp) + ", expected an object");
             var fs = needType(pp, "fs", "array", where);
             total_frames += fs.length;
+            if (pp.hhH !== undefined) {
+                if (!Array.isArray(pp.hhH)) fail(where + ".hhH is " + describe(pp.hhH) + ", expected an array of (instant, bytes, blocks) triples");
+                total_hist += pp.hhH.length;
+            }
         }
+        var hist = history(data);
+        var histStart = hist ? new Int32Array(n + 1) : null, histFlat = hist ? new Float64Array(total_hist) : null, h3 = 0;
         var fsStart = new Int32Array(n + 1);
         var fsFlat = new Int32Array(total_frames);
         var acc = new Array(n);
@@ -216,7 +225,17 @@ HH.define("profile", ["format"], function (use) {
             } else {
                 acc[i] = null;
             }
+            if (hist) {
+                histStart[i] = h3;
+                if (pp.hhH !== undefined) h3 = siteHistory(pp.hhH, where + ".hhH", hist.t.length, histFlat, h3);
+            } else if (pp.hhH !== undefined) {
+                fail(where + ".hhH is there but the file has no hhHist (the instants it refers to)");
+            }
+            if (cols.hhLostB && cols.hhLostB[i] > (cols.eb ? cols.eb[i] : 0)) {
+                fail(where + ".hhLostB is " + cols.hhLostB[i] + ", more than the site's eb (" + (cols.eb ? cols.eb[i] : 0) + ")");
+            }
         }
+        if (hist) histStart[n] = h3;
         fsStart[n] = k;
         if (k < total_frames) fsFlat = fsFlat.slice(0, k);
 
@@ -246,11 +265,14 @@ HH.define("profile", ["format"], function (use) {
             copies: data.hhCopies === true,
             timeline: null,
             checkpoints: [],
-            copySites: null
+            copySites: null,
+            hist: hist, histStart: histStart, histFlat: histFlat,
+            reach: data.hhReach === true,
+            objs: objects(data)
         };
         model.totals = totals(data, model);
         model.timeline = timeline(data);
-        model.checkpoints = checkpoints(data);
+        model.checkpoints = checkpoints(data, hist ? hist.t.length : 0);
         model.copySites = copySites(data, n, preload);
         return model;
     }
@@ -307,7 +329,7 @@ HH.define("profile", ["format"], function (use) {
         return { t: t, b: b, bk: bk };
     }
 
-    function checkpoints(data) {
+    function checkpoints(data, nInstants) {
         var cps = data.hhCheckpoints;
         if (cps === undefined) return [];
         if (!Array.isArray(cps)) fail("hhCheckpoints is " + describe(cps) + ", expected an array");
@@ -315,14 +337,73 @@ HH.define("profile", ["format"], function (use) {
         for (var i = 0; i < cps.length; i++) {
             var cp = cps[i], where = "hhCheckpoints[" + i + "]";
             if (cp === null || typeof cp !== "object" || Array.isArray(cp)) fail(where + " is " + describe(cp) + ", expected an object");
+            var hi = cp.hi === undefined ? null : needCount(cp, "hi", where);
+            if (hi !== null && hi >= nInstants) fail(where + ".hi is " + hi + ", but hhHist has " + nInstants + " instants");
             out.push({
                 name: needType(cp, "name", "string", where),
                 t: needCount(cp, "t", where),
                 b: needCount(cp, "b", where),
-                bk: needCount(cp, "bk", where)
+                bk: needCount(cp, "bk", where),
+                hi: hi
             });
         }
         return out;
+    }
+
+    // hhHist: {t: instants, k: why each is there, g: index of t-gmax}.
+    function history(data) {
+        var h = data.hhHist;
+        if (h === undefined) return null;
+        if (h === null || typeof h !== "object" || Array.isArray(h)) fail("hhHist is " + describe(h) + ", expected an object {t, k, g}");
+        var t = numberArray(h.t, "hhHist.t");
+        for (var i = 1; i < t.length; i++) {
+            if (t[i] <= t[i - 1]) fail("hhHist.t is not strictly increasing at index " + i + " (" + t[i - 1] + " then " + t[i] + ")");
+        }
+        if (typeof h.k !== "string") fail("hhHist.k is " + describe(h.k) + ", expected a string");
+        if (h.k.length !== t.length) fail("hhHist.k has " + h.k.length + " characters for " + t.length + " instants");
+        for (i = 0; i < h.k.length; i++) {
+            if (HIST_KINDS.indexOf(h.k[i]) < 0) fail("hhHist.k has \"" + h.k[i] + "\"; instants are one of " + HIST_KINDS.split("").join(", "));
+        }
+        var g = h.g === undefined || h.g === null ? null : h.g;
+        if (g !== null && (!Number.isInteger(g) || g < 0 || g >= t.length)) fail("hhHist.g is " + describe(g) + ", but there are " + t.length + " instants");
+        return { t: t, k: h.k, g: g };
+    }
+
+    // One site's hhH into `flat` from `at`; returns the next free slot.
+    function siteHistory(v, where, nInstants, flat, at) {
+        if (v.length % 3) fail(where + " has " + v.length + " numbers; it is (instant, bytes, blocks) triples");
+        var previous = -1;
+        for (var j = 0; j < v.length; j += 3) {
+            var idx = v[j], b = v[j + 1], k = v[j + 2];
+            if (!Number.isInteger(idx) || idx <= previous || idx >= nInstants) {
+                fail(where + "[" + j + "] is instant " + describe(idx) + ": instants must increase and be below " + nInstants + " (hhHist's count)");
+            }
+            if (!isCount(b)) fail(where + "[" + (j + 1) + "] is " + describe(b) + ", expected a number >= 0");
+            if (!isCount(k)) fail(where + "[" + (j + 2) + "] is " + describe(k) + ", expected a number >= 0");
+            previous = idx;
+            flat[at++] = idx; flat[at++] = b; flat[at++] = k;
+        }
+        return at;
+    }
+
+    // hhObjs: [[object path, load base], ...] for object+offset frames.
+    function objects(data) {
+        var o = data.hhObjs;
+        if (o === undefined) return null;
+        if (!Array.isArray(o)) fail("hhObjs is " + describe(o) + ", expected an array of [path, load_base] pairs");
+        var out = [];
+        for (var i = 0; i < o.length; i++) {
+            if (!Array.isArray(o[i]) || o[i].length !== 2 || typeof o[i][0] !== "string" || !isCount(o[i][1])) {
+                fail("hhObjs[" + i + "] is " + describe(o[i]) + ", expected a [path, load_base] pair");
+            }
+            out.push([o[i][0], o[i][1]]);
+        }
+        return out;
+    }
+
+    // A site's history triples (a view into the model's histFlat).
+    function siteHistoryOf(model, site) {
+        return model.histStart ? model.histFlat.subarray(model.histStart[site], model.histStart[site + 1]) : null;
     }
 
     function pairs(v, where, nSites) {
@@ -424,7 +505,7 @@ HH.define("profile", ["format"], function (use) {
 
     return {
         ProfileError: ProfileError, parseText: parseText, build: build, decodeAcc: decodeAcc, frame: frame,
-        siteFrames: siteFrames, stackKey: stackKey,
+        siteFrames: siteFrames, stackKey: stackKey, siteHistory: siteHistoryOf,
         MAX_ACC_OFFSETS: MAX_ACC_OFFSETS, STALE_DECILES: STALE_DECILES
     };
 });

@@ -3,15 +3,18 @@
    draggable time range.
 
    The timeline is a step function: between two samples the heap is the
-   value of the earlier one.  The file has only per-site aggregates, so
-   "which sites grew in this range" cannot be exact from one profile; the
-   range panel says so and gives an estimate: a site's total bytes spread
-   evenly over its active span [hhFirstT, hhLastT], counted over the part of
-   the span inside the range.  Exact per-site growth comes from two dumps of
-   the run compared as a diff (t-end bytes B - A), which the panel shows
-   when a diff is open. */
+   value of the earlier one.  A range [t0, t1] (dragged, or chosen between
+   two checkpoints) lists, per place (view.js's units), what was live at
+   each end, what grew and what was freed.  With the per-site history
+   (hhHist, hhH) this is exact: the ends are moved to the last instants the
+   tool wrote at or before them, where every site's live bytes are known.
+   A file without it (DHAT's, older heaphunt files) gets the old estimate,
+   marked "Approximate": a site's total bytes spread evenly over its active
+   span [hhFirstT, hhLastT], counted over the part inside the range.  In a
+   diff, the panel also shows the exact growth between the two dumps (t-end
+   bytes B - A). */
 "use strict";
-HH.define("timeline", ["format", "findings", "detail"], function (use) {
+HH.define("timeline", ["format", "frames", "view", "history", "profile"], function (use) {
     var f = use.format, els, onSite;
     var PAD_L = 70, PAD_R = 16, PAD_T = 28, PAD_B = 24, MAX_RANGE_SITES = 30;
     var st = { view: null, model: null, range: null, drag: null, blocks: false };
@@ -41,6 +44,11 @@ HH.define("timeline", ["format", "findings", "detail"], function (use) {
         els.range.addEventListener("click", function (e) {
             var link = e.target.closest("[data-site]");
             if (link) onSite(Number(link.getAttribute("data-site")));
+        });
+        els.range.addEventListener("change", function (e) {
+            if (e.target.id !== "range-from" && e.target.id !== "range-to") return;
+            var a = Number(els.range.querySelector("#range-from").value), b = Number(els.range.querySelector("#range-to").value);
+            setRange(a, b);
         });
         window.addEventListener("resize", function () { if (st.model && !els.canvas.closest("[hidden]")) draw(); });
     }
@@ -177,12 +185,80 @@ HH.define("timeline", ["format", "findings", "detail"], function (use) {
         return out;
     }
 
-    function viewSiteOf(model, pp) {
+    // The last written instant at or before t (-1: before the first).
+    function instantAt(model, t) {
+        var ts = model.hist.t, lo = 0, hi = ts.length - 1;
+        if (hi < 0 || t < ts[0]) return -1;
+        while (lo < hi) {
+            var mid = (lo + hi + 1) >> 1;
+            if (ts[mid] <= t) lo = mid; else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    // Exact, per group of the model: live bytes and blocks at instants i0
+    // and i1 (carried forward), from each site's history.
+    function exactRange(model, gr, i0, i1) {
+        var n = gr.n, b0 = new Float64Array(n), k0 = new Float64Array(n), b1 = new Float64Array(n), k1 = new Float64Array(n);
+        for (var s = 0; s < model.nSites; s++) {
+            var flat = use.profile.siteHistory(model, s), g = gr.groupOf[s];
+            if (!flat.length) continue;
+            var v0 = i0 < 0 ? [0, 0] : use.history.valueAt(flat, i0), v1 = use.history.valueAt(flat, i1);
+            b0[g] += v0[0]; k0[g] += v0[1]; b1[g] += v1[0]; k1[g] += v1[1];
+        }
+        return { b0: b0, k0: k0, b1: b1, k1: k1 };
+    }
+
+    function groupOfModel(model) {
         var v = st.view;
-        if (!v.isDiff) return pp;
-        var map = model === v.b ? v.siteB : v.siteA;
-        for (var u = 0; u < map.length; u++) if (map[u] === pp) return u;
-        return -1;
+        return model === v.b ? { gr: v.grB, unitOf: v.unitOfB } : { gr: v.grA, unitOf: v.unitOfA };
+    }
+
+    // The "from"/"to" menus: the run's start, each checkpoint, t-gmax, the
+    // end, and the current range's own ends when they are none of these.
+    function endsMenu(id, model, current) {
+        var opts = [["start of the run", 0]];
+        for (var i = 0; i < model.checkpoints.length; i++) opts.push(["checkpoint \"" + model.checkpoints[i].name + "\"", model.checkpoints[i].t]);
+        if (model.bklt) opts.push(["t-gmax (the peak)", model.tg]);
+        opts.push(["the end", model.te]);
+        if (!opts.some(function (o) { return o[1] === current; })) opts.push([f.int(current) + " " + model.tu, current]);
+        return '<select id="' + id + '">' + opts.map(function (o) {
+            return '<option value="' + o[1] + '"' + (o[1] === current ? " selected" : "") + ">" + f.html(o[0]) + "</option>";
+        }).join("") + "</select>";
+    }
+
+    function exactRangeHtml(model, t0, t1) {
+        var i0 = instantAt(model, t0), i1 = instantAt(model, t1), ts = model.hist.t;
+        if (i1 < 0) return '<p class="note">No instant was written before ' + f.int(t1) + " " + f.html(model.tu) + ".</p>";
+        var g = groupOfModel(model), r = exactRange(model, g.gr, i0, i1), rows = [], sum = [0, 0, 0, 0];
+        for (var u = 0; u < g.gr.n; u++) {
+            sum[0] += r.b0[u]; sum[1] += r.k0[u]; sum[2] += r.b1[u]; sum[3] += r.k1[u];
+            if (r.b0[u] || r.b1[u]) rows.push(u);
+        }
+        rows.sort(function (x, y) {
+            var dx = Math.abs(r.b1[x] - r.b0[x]), dy = Math.abs(r.b1[y] - r.b0[y]);
+            return dy - dx || r.b1[y] - r.b1[x] || x - y;
+        });
+        var at0 = i0 < 0 ? 0 : ts[i0], at1 = ts[i1], grew = 0, freed = 0;
+        for (u = 0; u < g.gr.n; u++) {
+            var d = r.b1[u] - r.b0[u];
+            if (d > 0) grew += d; else freed -= d;
+        }
+        var html = '<p id="range-exact"><b>Exact</b>, per place, at the instants the tool wrote: from ' + f.int(at0) + " to " + f.int(at1) + " " +
+            f.html(model.tu) + ": live " + f.int(sum[0]) + " → " + f.int(sum[2]) + " bytes, " + f.int(sum[1]) + " → " + f.int(sum[3]) +
+            " blocks; " + f.int(grew) + " bytes grew, " + f.int(freed) + " bytes were freed.</p>";
+        html += '<table id="range-sites"><tr><th class="name">Place</th><th>live at start</th><th>live at end</th><th>change</th></tr>';
+        for (var i = 0; i < Math.min(rows.length, MAX_RANGE_SITES); i++) {
+            u = rows[i];
+            var delta = r.b1[u] - r.b0[u];
+            html += '<tr><td class="name"><span class="range-site" data-site="' + g.unitOf[u] + '">' + f.html(use.frames.name(model, g.gr, u)) +
+                "</span></td><td>" + f.int(r.b0[u]) + "</td><td>" + f.int(r.b1[u]) + '</td><td class="' +
+                (delta > 0 ? "delta-pos" : delta < 0 ? "delta-neg" : "") + '">' + f.signedInt(delta) + "</td></tr>";
+        }
+        html += "</table>";
+        if (rows.length > MAX_RANGE_SITES) html += '<p class="note">… and ' + f.int(rows.length - MAX_RANGE_SITES) + " more places.</p>";
+        if (!rows.length) html += '<p class="note">Nothing was live at either end.</p>';
+        return html;
     }
 
     function renderRange() {
@@ -190,26 +266,34 @@ HH.define("timeline", ["format", "findings", "detail"], function (use) {
         if (st.view && st.view.isDiff) html += exactDiffHtml();
         if (!model || !model.timeline) { els.range.innerHTML = html; return; }
         if (!st.range) {
-            els.range.innerHTML = html + '<p class="note">Drag across the chart to select a time range and see which sites allocated in it.</p>';
+            els.range.innerHTML = html + '<p class="note">Drag across the chart to select a time range' +
+                (model.hist ? ", or choose its ends: " + endsMenu("range-from", model, 0) + " to " + endsMenu("range-to", model, model.te) +
+                    ", and see what was live, what grew and what was freed in it, place by place." :
+                    " and see which sites allocated in it.") + "</p>";
             return;
         }
         var t0 = st.range[0], t1 = st.range[1], v0 = valueAt(t0), v1 = valueAt(t1);
-        html += '<div id="range-summary"><b>Range</b> ' + f.int(t0) + " – " + f.int(t1) + " " + f.html(model.tu) +
+        html += '<div id="range-summary"><b>Range</b> ' + (model.hist ? endsMenu("range-from", model, t0) + " (" + f.int(t0) + ") – " +
+            endsMenu("range-to", model, t1) + " (" + f.int(t1) + ") " : f.int(t0) + " – " + f.int(t1) + " ") + f.html(model.tu) +
             ": live heap " + f.int(v0.b) + " → " + f.int(v1.b) + " bytes (<span data-range=\"delta\">" + f.signedInt(v1.b - v0.b) +
             "</span>), " + f.int(v0.bk) + " → " + f.int(v1.bk) + " blocks.</div>";
+        if (model.hist) {
+            els.range.innerHTML = html + exactRangeHtml(model, t0, t1);
+            return;
+        }
         if (!model.cols.hhFirstT || !model.cols.hhLastT) {
             html += '<p class="note">This file has no per-site times (hhFirstT, hhLastT), so the range cannot be attributed to sites.</p>';
             els.range.innerHTML = html;
             return;
         }
-        var est = estimate(model, t0, t1);
-        html += '<p class="note" id="range-approx"><b>Approximate.</b> A profile has per-site totals only, not each allocation\'s time. ' +
+        var est = estimate(model, t0, t1), gm = groupOfModel(model);
+        html += '<p class="note" id="range-approx"><b>Approximate.</b> This file has no per-site history (hhHist), only per-site totals. ' +
             "A site's estimate is its total bytes spread evenly over its active span [first allocation, last free], counted over the part " +
-            "inside the range. For exact per-site growth between two moments, dump a profile at each and open them with \"Compare with…\".</p>";
+            "inside the range. Profiles written by heaphunt with the history give the exact numbers here.</p>";
         html += '<table id="range-sites"><tr><th class="name">Site</th><th>est. bytes allocated in range</th><th>total bytes</th><th>first alloc in range</th></tr>';
         for (var i = 0; i < Math.min(est.length, MAX_RANGE_SITES); i++) {
-            var e = est[i], vs = viewSiteOf(model, e.site);
-            html += '<tr><td class="name"><span class="range-site" data-site="' + vs + '">' + f.html(use.findings.siteName(model, e.site)) +
+            var e = est[i], g = gm.gr.groupOf[e.site];
+            html += '<tr><td class="name"><span class="range-site" data-site="' + gm.unitOf[g] + '">' + f.html(use.frames.name(model, gm.gr, g)) +
                 "</span></td><td>" + f.int(e.est) + "</td><td>" + f.int(model.cols.tb[e.site]) + "</td><td>" + (e.starts ? "yes" : "") + "</td></tr>";
         }
         html += "</table>";
@@ -230,9 +314,9 @@ HH.define("timeline", ["format", "findings", "detail"], function (use) {
         if (!rows.length) return html + ' <span class="note">no site changed.</span></div>';
         html += "<table><tr><th class=\"name\">Site</th><th>Δ t-end bytes</th></tr>";
         for (var i = 0; i < Math.min(rows.length, MAX_RANGE_SITES); i++) {
-            var fs = use.detail.fileSite(v, rows[i][0]);
+            var fs = use.view.fileUnit(v, rows[i][0]);
             html += '<tr><td class="name"><span class="range-site" data-site="' + rows[i][0] + '">' +
-                f.html(use.findings.siteName(fs.model, fs.pp)) + '</span></td><td class="' + (rows[i][1] > 0 ? "delta-pos" : "delta-neg") + '">' +
+                f.html(use.frames.name(fs.model, fs.gr, fs.group)) + '</span></td><td class="' + (rows[i][1] > 0 ? "delta-pos" : "delta-neg") + '">' +
                 f.signedInt(rows[i][1]) + "</td></tr>";
         }
         return html + "</table></div>";

@@ -6,13 +6,16 @@
    one of ten.  Rows are built as HTML strings (frame text escaped) because
    that is the fastest way to make a few dozen rows per scroll event.
 
-   Columns: the label (function, then its source location), then as many
+   Columns: the label (function, then its source location), the history
+   (when the file has hhHist: a sparkline of the exact live bytes of the
+   sites below the row, sparkline.js, cached per tree node), then as many
    metric columns as fit the width, in metrics.js's DEFAULT_COLUMNS order; the
    sort metric is always one of them.  Clicking a column header sorts by it.
    Keys: Up/Down move, Right/Left expand/collapse, Enter shows the details. */
 "use strict";
-HH.define("treeview", ["tree", "metrics", "format", "view"], function (use) {
+HH.define("treeview", ["tree", "metrics", "format", "view", "sparkline"], function (use) {
     var ROW_H = 22, OVERSCAN = 12, LABEL_MIN_PX = 250, COL_PX = 82, INDENT_PX = 14, MAX_INDENT_LEVELS = 30;
+    var SPARK_W = 64, SPARK_H = 14;
     var els, onSelect, state = { tree: null, metric: null, columns: [], rows: [], selected: -1, available: [] };
 
     function init(elements, selectCallback) {
@@ -93,17 +96,21 @@ HH.define("treeview", ["tree", "metrics", "format", "view"], function (use) {
         var wanted = use.metrics.DEFAULT_COLUMNS.filter(function (id) { return ids.indexOf(id) >= 0; });
         if (wanted.indexOf(state.metric.id) < 0) wanted.unshift(state.metric.id);
         var width = els.body.clientWidth || 900;
-        var fit = Math.max(1, Math.floor((width - LABEL_MIN_PX) / COL_PX));
+        var sparks = !state.tree.view.isDiff && !!state.tree.view.a.hist;
+        var fit = Math.max(1, Math.floor((width - LABEL_MIN_PX - (sparks ? SPARK_W + 8 : 0)) / COL_PX));
         if (wanted.length > fit) {
             var keep = wanted.slice(0, fit);
             if (keep.indexOf(state.metric.id) < 0) keep[fit - 1] = state.metric.id;
             wanted = keep;
         }
         state.columns = wanted.map(function (id) { return use.metrics.BY_ID[id]; });
-        var template = "minmax(" + LABEL_MIN_PX + "px, 1fr) repeat(" + state.columns.length + ", " + COL_PX + "px)";
-        els.head.parentNode.style.setProperty("--tree-cols", template);
         var diff = state.tree.view.isDiff, model = state.tree.view.a;
+        state.sparks = sparks;
+        var template = "minmax(" + LABEL_MIN_PX + "px, 1fr) " + (state.sparks ? (SPARK_W + 8) + "px " : "") +
+            "repeat(" + state.columns.length + ", " + COL_PX + "px)";
+        els.head.parentNode.style.setProperty("--tree-cols", template);
         var head = '<div data-metric="">' + (diff ? "Site (Δ = B − A)" : "Site: function, location") + "</div>";
+        if (state.sparks) head += '<div class="spark-head" title="Live bytes over the run, exact at the instants the tool wrote (hhH), summed over the sites below the row">History</div>';
         for (var i = 0; i < state.columns.length; i++) {
             var m = state.columns[i];
             head += '<div class="num' + (m === state.metric ? " sorted" : "") + '" data-metric="' + m.id +
@@ -145,6 +152,7 @@ HH.define("treeview", ["tree", "metrics", "format", "view"], function (use) {
         var title = node === 0 ? "" : use.format.html(view.ftbl[t.frame[node]]);
         html += '<div class="label" title="' + title + '" style="padding-left:' + (4 + depth * INDENT_PX) + 'px">' +
             '<span class="toggle">' + toggleChar + "</span>" + label + "</div>";
+        if (state.sparks) html += '<div class="spark-cell">' + spark(node) + "</div>";
         var sites = Math.max(use.tree.siteCount(t, "A", node), diff ? use.tree.siteCount(t, "B", node) : 0);
         var rootKey = use.tree.sortKey(t, state.metric, 0) || 1;
         for (var i = 0; i < state.columns.length; i++) {
@@ -160,6 +168,24 @@ HH.define("treeview", ["tree", "metrics", "format", "view"], function (use) {
                 ">" + bar + c.text + "</div>";
         }
         return html + "</div>";
+    }
+
+    // A row's sparkline: the live bytes of every site below the node.
+    function spark(node) {
+        var t = state.tree, cache = t.sparkCache || (t.sparkCache = new Map()), svg = cache.get(node);
+        if (svg === undefined) {
+            var view = t.view, model = view.a, gr = view.grA, units = use.tree.sitesUnder(t, node), sites = [];
+            for (var i = 0; i < units.length; i++) {
+                var g = gr.groupOf[view.siteA[units[i]]];
+                for (var m = gr.memberStart[g]; m < gr.memberStart[g + 1]; m++) sites.push(gr.members[m]);
+            }
+            var values = use.sparkline.sampled(model, sites), max = 0;
+            for (i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
+            svg = use.sparkline.small(values, SPARK_W, SPARK_H, "live bytes over the run: at most " + use.format.int(max) +
+                " (sampled at " + values.length + " times; exact values in the detail panel)");
+            cache.set(node, svg);
+        }
+        return svg;
     }
 
     function renderRows() {
