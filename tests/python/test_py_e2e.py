@@ -188,7 +188,8 @@ def test_ghost_is_leak_stale(python_test_program, tmp_path: Path) -> None:
     hhlib.assert_totals(p, bytes=100_000, blocks=100, end_bytes=100_000, end_blocks=100,
                         reads=0, writes=100_000)
     site = next(s for s in p.sites if s.function == "make_ghosts")
-    assert site.end_idle_deciles == [100_000] + [0] * 9
+    assert site.end_idle_deciles == [0] * 6 + [100_000] + [0] * 3
+    assert (site.lost_bytes, site.lost_blocks) == (0, 0)
     first = findings.find_all(p)[0]
     assert first.kind == "leak-stale" and first.site is site
     assert first.sentence.startswith("100.0 kB allocated at make_ghosts (ghost.c:")
