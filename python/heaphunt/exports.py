@@ -16,10 +16,11 @@ frame is named is decided in one place, `export_frame`.
 
 The viewer (viewer/js/export.js) writes the very same bytes from the same
 profile, so every choice here has a twin there: the order of the table, of
-pprof's strings, locations and functions, the JSON's spacing and escaping,
-and the gzip container, which stores the protobuf uncompressed (deflate's
-"stored" blocks) because a browser has no compressor whose output is
-guaranteed to equal Python's zlib.  tests/test_exports.py compares them.
+pprof's strings, locations and functions, the JSON's spacing and escaping.
+The one exception is the gzip around pprof's protobuf: both compress it,
+with compressors whose bytes differ (zlib here, the browser's
+CompressionStream there), so for pprof the protobufs inside are what is
+equal.  tests/test_exports.py compares them.
 
 Pure functions from a Profile to bytes; nothing here prints or writes.
 """
@@ -28,10 +29,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
 import json
 import re
-import struct
-import zlib
 
 from .profile import Profile, frame_name, is_preload_frame
 from .writer import ExportError
@@ -417,27 +417,9 @@ def pprof_comments(table: ExportTable) -> list[str]:
     return lines
 
 
-def gzip_stored(data: bytes) -> bytes:
-    """A gzip file (RFC 1952) holding `data` in deflate's stored blocks:
-    no compression, so that any writer of the format makes the same bytes."""
-    out = bytearray(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")  # no name, mtime 0, OS unknown
-    block_max = 0xFFFF
-    start = 0
-    while True:
-        block = data[start:start + block_max]
-        start += len(block)
-        final = start >= len(data)
-        out.append(1 if final else 0)
-        out += struct.pack("<HH", len(block), len(block) ^ 0xFFFF)
-        out += block
-        if final:
-            break
-    out += struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
-    return bytes(out)
-
-
 def pprof_bytes(table: ExportTable, default_index: int) -> bytes:
-    return gzip_stored(pprof_proto(table, default_index))
+    # mtime 0: the same profile always gives the same file.
+    return gzip.compress(pprof_proto(table, default_index), compresslevel=9, mtime=0)
 
 
 # --------------------------------------------------------------------------

@@ -8,10 +8,10 @@
    there: the metrics and their order, how a frame string is named and
    split (exportFrame), the grouping of inlined frames into one pprof
    location, the order of pprof's strings, locations and functions, the
-   JSON's spacing and \u escapes, and the gzip container, which stores the
-   protobuf in deflate's uncompressed blocks (a browser's CompressionStream
-   does not promise the bytes of Python's zlib).  docs/cli.md describes
-   the formats.
+   JSON's spacing and \u escapes.  The one exception is pprof's gzip: the
+   page compresses with the browser's CompressionStream, whose bytes differ
+   from Python's zlib, so for pprof the protobufs inside are equal.
+   docs/cli.md describes the formats.
 
    The page's hook: init(select) once, offer(a, b) whenever profiles open;
    the <select> lists a download per format (and per metric for collapsed
@@ -249,39 +249,10 @@ HH.define("export", ["format", "profile"], function (use) {
         return out.bytes();
     }
 
-    var CRC_TABLE = (function () {
-        var table = new Uint32Array(256);
-        for (var n = 0; n < 256; n++) {
-            var c = n;
-            for (var k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
-            table[n] = c >>> 0;
-        }
-        return table;
-    })();
-
-    function crc32(data) {
-        var c = 0xFFFFFFFF;
-        for (var i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xFF] ^ (c >>> 8);
-        return (c ^ 0xFFFFFFFF) >>> 0;
-    }
-
-    function le32(out, n) { out.append([n & 0xFF, (n >>> 8) & 0xFF, (n >>> 16) & 0xFF, (n >>> 24) & 0xFF]); }
-
-    // exports.py: gzip_stored.
-    function gzipStored(data) {
-        var out = new Bytes(), BLOCK_MAX = 0xFFFF, start = 0;
-        out.append([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-        for (;;) {
-            var block = data.subarray(start, start + BLOCK_MAX);
-            start += block.length;
-            var final = start >= data.length, len = block.length, nlen = len ^ 0xFFFF;
-            out.append([final ? 1 : 0, len & 0xFF, len >>> 8, nlen & 0xFF, nlen >>> 8]);
-            out.append(block);
-            if (final) break;
-        }
-        le32(out, crc32(data));
-        le32(out, data.length % 4294967296);
-        return out.bytes();
+    // gzip by the browser's own compressor (exports.py: pprof_bytes).
+    function gzip(data) {
+        var stream = new Blob([data]).stream().pipeThrough(new CompressionStream("gzip"));
+        return new Response(stream).arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
     }
 
     // ---- Collapsed stacks (exports.py: collapsed_bytes) ----
@@ -353,19 +324,22 @@ HH.define("export", ["format", "profile"], function (use) {
         collapsed: { suffix: ".folded", type: "text/plain" }
     };
 
-    // {bytes, fileName, type} for `heaphunt export --format=fmt [--metric key]`.
+    // A promise of {bytes, fileName, type} for
+    // `heaphunt export --format=fmt [--metric key]`.
     function exportFile(model, fmt, metricKey) {
         frameCache = new Map();
         var t = table(model);
         var index = findMetric(t.metrics, metricKey || (fmt === "collapsed" ? DEFAULT_COLLAPSED_KEY : DEFAULT_KEY));
         if (index < 0) index = 0;
         var base = model.name.replace(/\.json$/i, ""), bytes;
-        if (fmt === "pprof") bytes = gzipStored(pprofProto(t, index));
+        if (fmt === "pprof") bytes = gzip(pprofProto(t, index));
         else if (fmt === "speedscope") bytes = utf8.encode(asciiJson(speedscopeDoc(t, index)));
         else bytes = collapsed(t, index);
         var name = base + (fmt === "collapsed" ? "." + t.metrics[index].name : "") + FORMATS[fmt].suffix;
         frameCache = new Map();
-        return { bytes: bytes, fileName: name, type: FORMATS[fmt].type };
+        return Promise.resolve(bytes).then(function (b) {
+            return { bytes: b, fileName: name, type: FORMATS[fmt].type };
+        });
     }
 
     // ---- The page's menu ----
@@ -414,7 +388,7 @@ HH.define("export", ["format", "profile"], function (use) {
             var parts = select.value.split(":");
             select.value = "";
             var model = models[Number(parts[0])];
-            if (model && parts[1]) save(exportFile(model, parts[1], parts[2]));
+            if (model && parts[1]) exportFile(model, parts[1], parts[2]).then(save);
         });
     }
 
