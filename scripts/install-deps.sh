@@ -24,14 +24,16 @@ repo_dir=$(cd "$(dirname "$0")/.." && pwd)
 # (debhelper, dh-python, lintian; scripts/build-deb.sh) and the tests (pytest,
 # chromium, node, python3-venv for the pip install test, golang-go for
 # `go tool pprof`, which opens the exports) need; the exact-count examples'
-# test frameworks (GoogleTest, Catch2, pytest-xdist) and a JUnit XML reader
-# for check's --junit output.
+# test frameworks (GoogleTest, Catch2, pytest-xdist), a JUnit XML reader for
+# check's --junit output, and strace, with which a test sees how the
+# profile's temporary file is opened.
 debian_packages=(
     build-essential gcc g++ make autoconf automake pkg-config
     valgrind python3 python3-pytest dpkg-dev bzip2 xz-utils
     debhelper dh-python lintian python3-venv
     chromium golang-go
     libgtest-dev catch2 python3-pytest-xdist python3-junitparser
+    strace
 )
 
 is_installed() {

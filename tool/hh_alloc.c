@@ -36,14 +36,12 @@
 #include "pub_tool_stacktrace.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_tooliface.h"
-#include "pub_tool_wordfm.h"
 
 #include "hh_tool.h"
 
 static ULong n_bad_frees      = 0;
 static ULong n_bad_reallocs   = 0;
 static ULong n_mismatches     = 0;
-static WordFM* reported_stacks = NULL;   // ECU of a reported call -> 1
 
 static const HChar* alloc_family_name(UChar kind)
 {
@@ -61,21 +59,6 @@ static const HChar* free_family_name(UChar kind)
    case HH_ALLOC_NEW_VEC: return "operator delete[]";
    default:               return "free";
    }
-}
-
-/* True the first time a problem is seen from this calling stack. */
-static Bool first_report_from(ThreadId tid)
-{
-   if (reported_stacks == NULL)
-      reported_stacks = VG_(newFM)(VG_(malloc), "hh.alloc.reported",
-                                   VG_(free), NULL);
-   ExeContext* ec = VG_(record_ExeContext)(tid, 0);
-   UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
-   UWord key, val;
-   if (VG_(lookupFM)(reported_stacks, &key, &val, ecu))
-      return False;
-   VG_(addToFM)(reported_stacks, ecu, 1);
-   return True;
 }
 
 //------------------------------------------------------------//
@@ -103,7 +86,7 @@ static void* new_block(ThreadId tid, SizeT req_szB, SizeT alignB,
 
 static void report_bad_pointer(ThreadId tid, const HChar* what, void* p)
 {
-   if (!first_report_from(tid))
+   if (!hh_first_report_from(tid))
       return;
    VG_(umsg)("heaphunt: %s(%p): not the start of a live heap block "
              "(never allocated, already freed, an interior pointer, or a "
@@ -116,7 +99,7 @@ static void check_family(ThreadId tid, const Block* bk, UChar free_kind)
    if (bk->alloc_kind == free_kind)
       return;
    n_mismatches++;
-   if (!first_report_from(tid))
+   if (!hh_first_report_from(tid))
       return;
    VG_(umsg)("heaphunt: mismatched deallocation: %p was allocated by %s "
              "and released by %s\n", (void*)bk->payload,

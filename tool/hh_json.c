@@ -2,9 +2,11 @@
 /*--- heaphunt: a small buffered JSON writer           hh_json.c ---*/
 /*--------------------------------------------------------------------*/
 
-/* Writes a file through a 64 KiB buffer with VG_(write), remembering
-   whether any write failed (a full disk, a closed pipe), so that the
-   caller can refuse to publish a partial profile.
+/* Writes a profile through a 64 KiB buffer with VG_(write) to a file
+   opened by hh_outfile.c, remembering the first write that failed (a
+   full disk, the file size limit, a closed pipe) and why, so that the
+   caller can refuse to publish a partial profile and say what went
+   wrong.
 
    Strings are always valid JSON and pure ASCII: quote, backslash and
    control characters are escaped, valid UTF-8 sequences become \uXXXX
@@ -25,39 +27,32 @@
 
 #define HH_JSON_BUFFER_SZB (64 * 1024)
 
-/* Linux's ENAMETOOLONG, which the SDK's vki-linux.h does not name. */
-#define HH_VKI_ENAMETOOLONG 36
-
 struct _JsonOut {
    Int   fd;
-   Bool  failed;     // a write failed; the file must not be published
+   UWord failed_errno;   // of the first failed write; 0 while all went
+                         //   well (the file must not be published else)
    SizeT used;
    HChar buf[HH_JSON_BUFFER_SZB];
 };
 
-JsonOut* hh_json_open(const HChar* path, UWord* errno_out)
+JsonOut* hh_json_start(Int fd)
 {
-   SysRes res = VG_(open)(path, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY,
-                          VKI_S_IRUSR | VKI_S_IWUSR | VKI_S_IRGRP | VKI_S_IROTH);
-   if (sr_isError(res)) {
-      *errno_out = sr_Err(res);
-      return NULL;
-   }
-   Int fd = (Int)sr_Res(res);
    JsonOut* out = VG_(malloc)("hh.json.out", sizeof(JsonOut));
-   out->fd     = fd;
-   out->failed = False;
-   out->used   = 0;
+   out->fd           = fd;
+   out->failed_errno = 0;
+   out->used         = 0;
    return out;
 }
 
 static void flush(JsonOut* out)
 {
    SizeT done = 0;
-   while (done < out->used && !out->failed) {
+   while (done < out->used && out->failed_errno == 0) {
       Int n = VG_(write)(out->fd, out->buf + done, (Int)(out->used - done));
-      if (n <= 0)
-         out->failed = True;
+      if (n < 0)
+         out->failed_errno = (UWord)-n;
+      else if (n == 0)
+         out->failed_errno = VKI_EIO;   // no progress and no reason
       else
          done += (SizeT)n;
    }
@@ -158,27 +153,11 @@ void hh_json_string(JsonOut* out, const HChar* s)
    put_char(out, '"');
 }
 
-Bool hh_json_close(JsonOut* out)
+Bool hh_json_finish(JsonOut* out, UWord* errno_out)
 {
    flush(out);
-   VG_(close)(out->fd);
-   Bool ok = !out->failed;
+   *errno_out = out->failed_errno;
+   Bool ok = out->failed_errno == 0;
    VG_(free)(out);
    return ok;
-}
-
-const HChar* hh_errno_text(UWord err)
-{
-   switch (err) {
-   case VKI_ENOENT:  return "no such file or directory";
-   case VKI_ENOTDIR: return "a component of the path is not a directory";
-   case VKI_EACCES:  return "permission denied";
-   case VKI_EPERM:   return "operation not permitted";
-   case VKI_EROFS:   return "read-only file system";
-   case VKI_ENOSPC:  return "no space left on device";
-   case VKI_EISDIR:  return "is a directory";
-   case VKI_EEXIST:  return "file exists";
-   case HH_VKI_ENAMETOOLONG: return "file name too long";
-   default:          return "system error";
-   }
 }

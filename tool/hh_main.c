@@ -23,6 +23,7 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_tooliface.h"
+#include "pub_tool_vki.h"
 #include "pub_tool_vkiscnums.h"
 
 #include "hh_tool.h"
@@ -37,9 +38,10 @@ extern Bool VG_(clo_read_inline_info);
 
 static void hh_post_clo_init(void)
 {
-   /* Expanding the output name now reports a malformed one (a bad %
-      sequence, an unset %q{VAR}) at start-up, not after a long run. */
-   VG_(free)(VG_(expand_file_name)("--heaphunt-out-file", hh_clo_out_file));
+   /* A bad out-file name or an unwritable place stops the run now, not
+      after it. */
+   hh_outfile_startup(hh_clo_out_file_option, hh_clo_out_file);
+   hh_options_startup();
    if (hh_clo_accesses)
       hh_track_syscall_accesses();
    hh_timeline_start_dumps();
@@ -61,16 +63,25 @@ static void hh_pre_syscall(ThreadId tid, UInt syscall_no, UWord* args,
    if (syscall_no == __NR_exit_group || syscall_no == __NR_exit) {
       client_exited = True;
       client_exit_status = (Int)(args[0] & 0xFF);
-   } else if (syscall_no == __NR_execve || syscall_no == __NR_execveat) {
-      hh_dump_before_exec();
+   } else if (syscall_no == __NR_execve) {
+      HChar* path = VG_(malloc)("hh.main.exec_path", VKI_PATH_MAX);
+      const HChar* why = NULL;
+      Bool readable = hh_read_client_string(args[0], path, VKI_PATH_MAX,
+                                            &why);
+      hh_dump_before_exec(readable ? path : NULL);
+      VG_(free)(path);
+   } else if (syscall_no == __NR_execveat) {
+      hh_dump_before_exec(NULL);   // relative to a directory descriptor
    }
 }
 
-/* Nothing to do after a syscall, but the core calls this whenever it
-   calls the pre-syscall function: it must exist. */
+/* An execve that returns has failed. */
 static void hh_post_syscall(ThreadId tid, UInt syscall_no, UWord* args,
                             UInt n_args, SysRes res)
 {
+   if ((syscall_no == __NR_execve || syscall_no == __NR_execveat)
+       && sr_isError(res))
+      hh_exec_failed(sr_Err(res));
 }
 
 //------------------------------------------------------------//
@@ -105,11 +116,16 @@ static void hh_fini(Int exit_status_unused)
 {
    hh_reach_scan_at_exit();
    HChar* path = NULL;
-   Bool written = hh_write_profile("--heaphunt-out-file", hh_clo_out_file,
+   Bool written = hh_write_profile(hh_clo_out_file_option, hh_clo_out_file,
                                    &path);
+   if (!written)
+      VG_(umsg)("heaphunt: error: %s; no profile written.\n",
+                hh_profile_write_error());
+   hh_dumps_report_failures();
    if (VG_(clo_verbosity) > 0)
       hh_print_summary(VG_(umsg), True);
    hh_alloc_report_counts();
+   hh_clreq_report_counts();
    if (written && VG_(clo_verbosity) > 0) {
       VG_(umsg)("\n");
       VG_(umsg)("Profile: %s\n", path);
@@ -121,14 +137,19 @@ static void hh_fini(Int exit_status_unused)
       VG_(free)(path);
 
    /* A lost profile or an exceeded limit must not look like success to
-      a script.  Only a program that exited with status 0 has its status
-      replaced: a failing program keeps its own, and one killed by a
-      signal is left to the core, which reports the signal. */
-   Bool limits_ok = within_end_limits();
+      a script, but heaphunt changes nothing else the program does: only
+      the process the user means (the first one; each one with
+      --limit-process=each, for limits), and only if it exited with
+      status 0, has its status replaced.  A forked worker's status is its
+      parent's business; a failing program keeps its own, and one killed
+      by a signal is left to the core, which reports the signal. */
+   Bool first = hh_is_first_process();
+   Bool limits_ok = !(first || hh_clo_limit_each_process)
+                    || within_end_limits();
    Bool succeeded = client_exited && client_exit_status == 0;
    if (succeeded && !limits_ok)
       VG_(exit)(hh_clo_limit_exit_code);
-   if (succeeded && !written)
+   if (succeeded && !written && first)
       VG_(exit)(1);
 }
 

@@ -59,7 +59,8 @@ static void dump(const HChar* file)
    if (ok)
       VG_(gdb_printf)("heaphunt: profile written to %s\n", path);
    else
-      VG_(gdb_printf)("heaphunt: could not write %s (see the log)\n", path);
+      VG_(gdb_printf)("heaphunt: no profile written: %s\n",
+                      hh_profile_write_error());
    VG_(free)(path);
 }
 

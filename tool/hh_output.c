@@ -15,12 +15,7 @@
    /path/obj)") is listed in "hhObjs" with its load bias, so that readers
    can show a frame without a symbol as obj+0xOFFSET.
 
-   The file is written under a temporary name in the same directory and
-   renamed over the final name only when every byte was written, so a
-   reader never sees half a profile: a crash, a full disk or a killed
-   process leaves either the previous file or none.  A target that
-   exists and is not a regular file (/dev/null, a pipe) is written in
-   place instead. */
+   The file appears complete or not at all (hh_outfile.c). */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
@@ -34,6 +29,7 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_wordfm.h"
+#include "pub_tool_vki.h"
 #include "pub_tool_xarray.h"
 
 #include "hh_tool.h"
@@ -497,106 +493,59 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
    hh_json_raw(out, "]\n}\n");
 }
 
-/* VG_(expand_file_name) ends the process on a malformed template,
-   which is right for a command line option at start-up but not for a
-   path a running program or a monitor command supplies: those are
-   checked here first.  Accepts %p, %%, and %q{VAR} with VAR set. */
-static Bool path_template_ok(const HChar* path_template)
-{
-   if (path_template[0] == '\0')
-      return False;
-   for (const HChar* p = path_template; *p != '\0'; p++) {
-      if (*p != '%')
-         continue;
-      p++;
-      if (*p == 'p' || *p == '%')
-         continue;
-      if (*p != 'q' || p[1] != '{')
-         return False;
-      const HChar* name = p + 2;
-      const HChar* close = VG_(strchr)(name, '}');
-      if (close == NULL || close == name)
-         return False;
-      HChar var[256];
-      SizeT len = (SizeT)(close - name);
-      if (len >= sizeof(var))
-         return False;
-      VG_(memcpy)(var, name, len);
-      var[len] = '\0';
-      if (VG_(getenv)(var) == NULL)
-         return False;
-      p = close;
-   }
-   return True;
-}
+/* What went wrong with the last profile that could not be written. */
+static HChar write_error[VKI_PATH_MAX + 256];
 
-/* True if path exists and is not a regular file: /dev/null, a FIFO, a
-   terminal.  Such a target is written directly; renaming a temporary
-   file over it would replace the device itself (as root, /dev/null for
-   everybody). */
-static Bool is_special_file(const HChar* path)
+const HChar* hh_profile_write_error(void)
 {
-   struct vg_stat st;
-   SysRes res = VG_(stat)(path, &st);
-   return !sr_isError(res) && !VKI_S_ISREG(st.mode);
+   return write_error;
 }
 
 Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                       HChar** path_out)
 {
-   if (!path_template_ok(path_template)) {
-      VG_(umsg)("heaphunt: error: bad profile file name '%s' (%s): use "
-                "%%p, %%%% or %%q{VAR} with VAR set; no profile written.\n",
-                path_template, option_name);
+   const HChar* why = NULL;
+   HChar* path = hh_outfile_expand(path_template, &why);
+   if (path == NULL) {
+      VG_(snprintf)(write_error, sizeof write_error,
+                    "bad profile file name '%s' (%s): %s", path_template,
+                    option_name, why);
       *path_out = VG_(strdup)("hh.out.bad_path", path_template);
       return False;
    }
-
-   /* Expanded now, not at start-up, so that a forked child's %p is its
-      own pid. */
-   HChar* path = VG_(expand_file_name)(option_name, path_template);
-   SizeT  tmp_len = VG_(strlen)(path) + 32;
-   HChar* tmp_path = VG_(malloc)("hh.out.tmp", tmp_len);
-   if (is_special_file(path))
-      VG_(strcpy)(tmp_path, path);   // written in place: see above
-   else
-      VG_(snprintf)(tmp_path, (Int)tmp_len, "%s.tmp-%d", path,
-                    VG_(getpid)());
-   Bool in_place = VG_(strcmp)(tmp_path, path) == 0;
+   *path_out = path;
 
    UWord    err = 0;
-   JsonOut* out = hh_json_open(tmp_path, &err);
-   if (out == NULL) {
-      VG_(umsg)("heaphunt: error: cannot write the profile '%s': %s "
-                "(creating '%s').\n", path, hh_errno_text(err), tmp_path);
-      VG_(umsg)("heaphunt: no profile was written; choose a writable "
-                "location (%s).\n", option_name);
-      VG_(free)(tmp_path);
-      *path_out = path;
+   OutFile* file = hh_outfile_create(path, &err);
+   if (file == NULL) {
+      VG_(snprintf)(write_error, sizeof write_error,
+                    "cannot create the profile '%s': %s (choose a writable "
+                    "location with %s)", path, hh_errno_text(err),
+                    option_name);
       return False;
    }
 
+   JsonOut* out = hh_json_start(hh_outfile_fd(file));
    SitesSnapshot* snap = hh_snapshot_take();
    frame_table_init();
    write_profile_body(out, snap);
    frame_table_free();
    hh_snapshot_free(snap);
 
-   Bool ok = hh_json_close(out);
-   if (ok && !in_place && VG_(rename)(tmp_path, path) != 0) {
-      VG_(umsg)("heaphunt: error: cannot rename '%s' to '%s'.\n",
-                tmp_path, path);
-      ok = False;
-   } else if (!ok) {
-      VG_(umsg)("heaphunt: error: writing '%s' failed (disk full?); "
-                "no complete profile was written.\n", tmp_path);
+   if (!hh_json_finish(out, &err)) {
+      hh_outfile_discard(file);
+      VG_(snprintf)(write_error, sizeof write_error,
+                    "writing the profile '%s' failed: %s", path,
+                    hh_errno_text(err));
+      return False;
    }
-   if (!ok && !in_place)
-      VG_(unlink)(tmp_path);
-
-   VG_(free)(tmp_path);
-   *path_out = path;
-   return ok;
+   if (!hh_outfile_publish(file)) {
+      VG_(snprintf)(write_error, sizeof write_error,
+                    "the finished profile could not be renamed to '%s'",
+                    path);
+      return False;
+   }
+   return True;
 }
 
 //------------------------------------------------------------//

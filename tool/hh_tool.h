@@ -20,6 +20,8 @@
      hh_json.c        a small buffered JSON writer
      hh_frames.c      which frames of a stack are shown, and how each is
                       written
+     hh_outfile.c     profile file names; files complete or absent
+     hh_report.c      the program's mistakes, said once per stack
    data
      hh_timeline.c    the clock, live heap size over time, checkpoints,
                       the "a --dump-every profile is due" flag
@@ -71,6 +73,7 @@
 //------------------------------------------------------------//
 
 extern const HChar* hh_clo_out_file;      // --heaphunt-out-file
+extern const HChar* hh_clo_out_file_option; // the option that set it
 extern SizeT        hh_clo_histogram_max; // --histogram-max (bytes)
 extern Bool         hh_clo_copies;        // --copies
 extern Bool         hh_clo_accesses;      // --accesses
@@ -84,7 +87,14 @@ extern Bool         hh_clo_reachability;  // --reachability
    histogram (DHAT: 1024). */
 #define HH_DEFAULT_HISTOGRAM_MAX 1024
 
+extern Bool         hh_clo_limit_each_process; // --limit-process=each
+
 Bool hh_process_cmd_line_option(const HChar* arg);
+/* After the options: notes the first process's pid, for the Valgrinds
+   that its execs start too. */
+void hh_options_startup(void);
+/* Is this the process Valgrind started (or what it exec'd)? */
+Bool hh_is_first_process(void);
 void hh_print_usage(void);
 void hh_print_debug_usage(void);
 /* --alloc-fn / --ignore-fn: is fn_name one of those given? */
@@ -525,12 +535,17 @@ void hh_reach_scan_at_exit(void);
 
 /* path_template NULL: the --heaphunt-out-file name. */
 Bool hh_dump_now(const HChar* why, const HChar* path_template);
-/* The process is about to execve (hh_main.c's syscall hook). */
-void hh_dump_before_exec(void);
+/* The process is about to execve exec_path (NULL if it cannot be
+   read); hh_main.c's syscall hook.  And the execve failed. */
+void hh_dump_before_exec(const HChar* exec_path);
+void hh_exec_failed(UWord err);
 /* Writes the --dump-every profile that is due (hh_dump_due, which the
    caller tests first: it is on the allocation path).  Called by event
    sources only, when the event's bookkeeping is complete. */
 void hh_dumps_write_due(void);
+/* Part of the summary: --dump-every profiles that could not be
+   written, beyond the first (which was said). */
+void hh_dumps_report_failures(void);
 
 //------------------------------------------------------------//
 //--- gdbserver monitor commands (hh_monitor.c)            ---//
@@ -544,6 +559,20 @@ Bool hh_handle_monitor_command(const HChar* command);
 //------------------------------------------------------------//
 
 Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret);
+/* Part of the summary: requests refused, DHAT's ad-hoc events. */
+void hh_clreq_report_counts(void);
+/* Copies the NUL-terminated string at a into buf, reading only memory
+   the client may read; False (and *why) if it is not all readable or is
+   longer than buf_szB - 1 bytes. */
+Bool hh_read_client_string(Addr a, HChar* buf, SizeT buf_szB,
+                           const HChar** why);
+
+//------------------------------------------------------------//
+//--- The program's mistakes (hh_report.c)                 ---//
+//------------------------------------------------------------//
+
+/* True the first time a mistake is reported from this calling stack. */
+Bool hh_first_report_from(ThreadId tid);
 
 //------------------------------------------------------------//
 //--- JSON writer (hh_json.c)                              ---//
@@ -551,15 +580,40 @@ Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret);
 
 typedef struct _JsonOut JsonOut;
 
-/* NULL on failure, with the errno in *errno_out. */
-JsonOut* hh_json_open(const HChar* path, UWord* errno_out);
+/* Writes to fd (a file from hh_outfile_create). */
+JsonOut* hh_json_start(Int fd);
 void     hh_json_raw(JsonOut* out, const HChar* s);
 void     hh_json_printf(JsonOut* out, const HChar* format, ...)
             PRINTF_CHECK(2, 3);
 /* Writes s as a JSON string literal, quotes included. */
 void     hh_json_string(JsonOut* out, const HChar* s);
-/* Flushes and closes; False if any write failed. */
-Bool     hh_json_close(JsonOut* out);
+/* Flushes; False if any write failed, with the first failure's errno.
+   The file is left open. */
+Bool     hh_json_finish(JsonOut* out, UWord* errno_out);
+
+//------------------------------------------------------------//
+//--- Profile file names and files (hh_outfile.c)          ---//
+//------------------------------------------------------------//
+
+/* At start-up: copies the environment (for %q{VAR}), checks the
+   out-file name given by option, removes stale temporaries of its
+   names, and makes sure a profile can be created there; stops Valgrind
+   with a message naming the option if not. */
+void   hh_outfile_startup(const HChar* option, const HChar* out_file);
+/* The absolute file name for name (%p, %q{VAR} from the start-up
+   environment, %%), VG_(malloc)ed; NULL if it is bad, *why saying why. */
+HChar* hh_outfile_expand(const HChar* name, const HChar** why);
+
+/* A profile being written: complete at its target or nowhere. */
+typedef struct _OutFile OutFile;
+/* NULL on failure, with the errno. */
+OutFile*     hh_outfile_create(const HChar* path, UWord* errno_out);
+Int          hh_outfile_fd(const OutFile* of);
+/* Closes the file and puts it at its target; False if the rename
+   failed (the temporary is then removed). */
+Bool         hh_outfile_publish(OutFile* of);
+/* Closes and removes it (a write failed). */
+void         hh_outfile_discard(OutFile* of);
 /* A short description of an errno value, for messages. */
 const HChar* hh_errno_text(UWord err);
 
@@ -568,11 +622,14 @@ const HChar* hh_errno_text(UWord err);
 //------------------------------------------------------------//
 
 /* Writes a profile of the program as it is now to the expanded
-   path_template (option_name names it in messages); True on success.
-   The file appears complete or not at all.  *path_out gets the
-   expanded name (VG_(malloc)ed) either way. */
+   path_template; True on success.  The file appears complete or not at
+   all.  *path_out gets the expanded name (VG_(malloc)ed) either way.
+   Nothing is printed: on failure hh_profile_write_error says what went
+   wrong, in one sentence naming the file (and option_name, the option
+   or request that chose it, when the place is at fault). */
 Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                       HChar** path_out);
+const HChar* hh_profile_write_error(void);
 /* VG_(umsg) or VG_(gdb_printf). */
 typedef UInt (*HhPrintf)(const HChar* format, ...);
 /* The summary of the run so far: at exit DHAT's five lines (and the

@@ -12,10 +12,12 @@
  * field by field (times included):
  *   R = 1: at each point, HEAPHUNT_DUMP("point.NN") (NN = 01..14);
  *          R = 0 makes the same request with RUNNING_ON_HEAPHUNT's code.
- *   E = 1: at each point, execve("/nonexistent/heaphunt-midrun"), which
- *          fails (ENOENT) after heaphunt has written its pre-exec profile;
+ *   E = 1: at each point, execve("/bin/true") with an argv pointer that
+ *          points nowhere (8), which fails (EFAULT) after heaphunt has
+ *          written its pre-exec profile (heaphunt writes none for an exec
+ *          the core will refuse for its path, as a missing file);
  *          E = 0 makes the same syscall() as access(), which fails too
- *          (EINVAL: the mode is argv's address), through the same path.
+ *          (EINVAL: the mode, 8, is no mode), through the same path.
  *   S = 1: at each point, write "point NN\n" on stdout and read one byte
  *          from stdin, so that a test can send vgdb commands while the
  *          program waits.  (S changes the instructions: compare S = 1 runs
@@ -95,7 +97,8 @@ static const unsigned long point_requests[2] = {
 static const long point_syscalls[2] = { SYS_access, SYS_execve };
 
 static int dump_by_request, dump_by_exec, wait_on_stdin;
-static char *const exec_argv[] = { "heaphunt-midrun", NULL };
+/* No memory is mapped at address 8: execve's argv is unreadable. */
+#define HH_UNMAPPED_ARGV ((char *const *)8)
 
 __attribute__((noinline)) static void point(int n)
 {
@@ -104,9 +107,8 @@ __attribute__((noinline)) static void point(int n)
     path[7] = (char)('0' + n % 10);
     (void)VALGRIND_DO_CLIENT_REQUEST_EXPR(0, point_requests[dump_by_request],
                                           path, 0, 0, 0, 0);
-    long failed = syscall(point_syscalls[dump_by_exec],
-                          "/nonexistent/heaphunt-midrun", exec_argv,
-                          exec_argv + 1);
+    long failed = syscall(point_syscalls[dump_by_exec], "/bin/true",
+                          HH_UNMAPPED_ARGV, NULL);
     check(failed == -1, "the point's syscall succeeded");
     if (wait_on_stdin) {
         char line[] = "point 00\n";
