@@ -93,6 +93,28 @@ def temporaries(directory: Path) -> list[str]:
 
 
 # --------------------------------------------------------------------------
+# 19.1  A pool that grows its arena with realloc
+# --------------------------------------------------------------------------
+
+def test_pool_that_grows_its_arena_with_realloc_gets_its_block(tmp_path):
+    proc = run([f"--heaphunt-out-file={tmp_path}/p.json"], [str(build("pool_realloc"))], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "grown 1\nsum 100\n", f"stdout: {proc.stdout!r}\n{proc.stderr}"
+    assert heaphunt_lines(proc.stderr) == [], proc.stderr   # no refusal of any request
+    assert not any(line.startswith("Bad ") for line in messages(proc.stderr)), proc.stderr
+    profile = load(tmp_path / "p.json")
+    # pool_realloc.c: 1000 + 100 + 2000 allocated; peak 2000 + 100 after the
+    # realloc; 1000 copied by realloc plus 100 read by use_obj; 100 written
+    # by pool_carve's memset plus the copy.
+    assert_numbers("totals", {"tb": 3100, "tbk": 3, "gb": 2100, "gbk": 2, "eb": 0, "ebk": 0,
+                              "rb": 1100, "wb": 1100}, totals(profile))
+    assert_numbers("arena_new", {"tb": 3000, "tbk": 2, "eb": 0},
+                   {k: site(profile, "arena_new")[k] for k in ("tb", "tbk", "eb")})
+    assert_numbers("pool_carve", {"tb": 100, "tbk": 1, "eb": 0, "rb": 100, "wb": 100},
+                   {k: site(profile, "pool_carve")[k] for k in ("tb", "tbk", "eb", "rb", "wb")})
+
+
+# --------------------------------------------------------------------------
 # 19.2  Limits change only the process they are meant for
 # --------------------------------------------------------------------------
 
@@ -433,6 +455,38 @@ def test_temporary_left_by_sigkill_is_removed_by_the_next_run(tmp_path):
     assert len(removed) == len(left) and all(f"process {killed.pid}" in line for line in removed), (
         f"expected {left} to be removed, each with a line:\n{proc.stderr}")
     assert sorted(os.listdir(out)) == sorted(["prof.json", *foreign]), os.listdir(out)
+
+
+# --------------------------------------------------------------------------
+# 19.10  Custom-block misuse
+# --------------------------------------------------------------------------
+
+# custom_misuse.c's expectations, mode by mode.
+CUSTOM_MISUSE = {
+    "wrap": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 10, "tbk": 1, "gb": 10, "gbk": 1}),
+    "huge": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 10, "tbk": 1, "gb": 10, "gbk": 1}),
+    "partial_heap": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 110, "tbk": 2, "gb": 100, "gbk": 1}),
+    "partial_custom": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 74, "tbk": 2, "gb": 64, "gbk": 1}),
+    "enclose_custom": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 26, "tbk": 2, "gb": 16, "gbk": 1}),
+    "enclose_heap": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 42, "tbk": 2, "gb": 32, "gbk": 1}),
+    "resize_over": ("VALGRIND_RESIZEINPLACE_BLOCK", {"tb": 138, "tbk": 3, "gb": 128, "gbk": 2}),
+}
+
+
+@pytest.mark.parametrize("mode", sorted(CUSTOM_MISUSE))
+def test_custom_block_misuse_is_refused_with_one_line(tmp_path, mode):
+    request, expected = CUSTOM_MISUSE[mode]
+    proc = run([f"--heaphunt-out-file={tmp_path}/p.json"], [str(build("custom_misuse")), mode],
+               tmp_path)
+    assert proc.returncode == 0, f"{mode}: exit status {proc.returncode}\n{proc.stderr}"
+    assert proc.stdout == "done\n", proc.stdout
+    lines = heaphunt_lines(proc.stderr)
+    assert len(lines) == 1 and lines[0].startswith(f"heaphunt: {request}("), (
+        f"{mode}: expected one line refusing {request}, got:\n{proc.stderr}")
+    assert not any(line.startswith("Bad ") for line in messages(proc.stderr)), proc.stderr
+    # Every mode ends with nothing live and the 10 bytes ordinary_work wrote.
+    assert_numbers(mode, {**expected, "eb": 0, "ebk": 0, "wb": 10},
+                   totals(load(tmp_path / "p.json"), (*expected, "eb", "ebk", "wb")))
 
 
 # --------------------------------------------------------------------------

@@ -138,6 +138,9 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
 {
    tl_assert(new_szB > 0);
    Block* bk = hh_life_block_at((Addr)p_old);
+   if (bk == NULL)
+      bk = hh_life_container_at((Addr)p_old);   // custom blocks inside
+                                                  //   move with it
    if (bk == NULL || bk->alloc_kind == HH_ALLOC_CUSTOM) {
       n_bad_reallocs++;
       report_bad_pointer(tid, "realloc", p_old);

@@ -343,6 +343,61 @@ Block* hh_block_containing(Addr a)
    return found;
 }
 
+static inline Bool overlaps(const Block* bk, Addr lo, Addr hi)
+{
+   return bk != NULL && bk->payload < hi && lo < bk->payload + bk->req_szB;
+}
+
+/* The small blocks of chunk c that overlap [lo, hi): the first found. */
+static Block* granule_overlapping(GranuleChunk* c, Addr lo, Addr hi)
+{
+   Addr base  = c->chunk << HH_CHUNK_SHIFT;
+   Addr first = lo > base ? lo : base;
+   Addr last  = hi - 1 < base + (1UL << HH_CHUNK_SHIFT) - 1
+                   ? hi - 1 : base + (1UL << HH_CHUNK_SHIFT) - 1;
+   if (first > last)
+      return NULL;
+   for (Block** slot = granule_slot(c, first); slot <= granule_slot(c, last);
+        slot++) {
+      if (overlaps(*slot, lo, hi))
+         return *slot;
+   }
+   return NULL;
+}
+
+Block* hh_block_overlapping(Addr lo, Addr hi)
+{
+   tl_assert(lo < hi);
+   VG_(OSetGen_ResetIterAt)(tree, &lo);
+   TreeEntry* e = VG_(OSetGen_Next)(tree);
+   if (e != NULL && overlaps(e->bk, lo, hi))
+      return e->bk;
+   /* The map's chunks in the range, probed one by one, or all chunks
+      visited, whichever is fewer. */
+   UWord first_chunk = lo >> HH_CHUNK_SHIFT;
+   UWord final_chunk = (hi - 1) >> HH_CHUNK_SHIFT;
+   UInt  n_chunks = VG_(HT_count_nodes)(granule_chunks);
+   if (final_chunk - first_chunk < n_chunks) {
+      for (UWord chunk = first_chunk; chunk <= final_chunk; chunk++) {
+         GranuleChunk* c = VG_(HT_lookup)(granule_chunks, chunk);
+         Block* bk = c == NULL ? NULL : granule_overlapping(c, lo, hi);
+         if (bk != NULL)
+            return bk;
+      }
+      return NULL;
+   }
+   VG_(HT_ResetIter)(granule_chunks);
+   GranuleChunk* c;
+   while ((c = VG_(HT_Next)(granule_chunks)) != NULL) {
+      if (c->chunk < first_chunk || c->chunk > final_chunk)
+         continue;
+      Block* bk = granule_overlapping(c, lo, hi);
+      if (bk != NULL)
+         return bk;
+   }
+   return NULL;
+}
+
 static Int cmp_chunks(const void* a, const void* b)
 {
    UWord c1 = (*(const GranuleChunk* const*)a)->chunk;

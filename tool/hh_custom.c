@@ -134,6 +134,14 @@ static Bool handle_request(ThreadId tid, UWord* arg, UWord* ret)
    case VG_USERREQ__MEMPOOL_CHANGE: {
       /* The block at arg[2] now lives at arg[3] with size arg[4]. */
       Block* bk = hh_life_custom_block_at(arg[2]);
+      Block* moved = hh_life_custom_block_at(arg[3]);
+      if (bk == NULL && moved != NULL) {
+         /* Already there: it moved with the heap block holding it (a
+            pool that grows its arena with realloc). */
+         if (moved->req_szB != (arg[4] == 0 ? 1 : (SizeT)arg[4]))
+            resize_custom_block(arg[3], (SizeT)arg[4]);
+         return True;
+      }
       if (bk == NULL) {
          refuse("VALGRIND_MEMPOOL_CHANGE", arg[2], (SizeT)arg[4],
                 "no live custom block starts there");

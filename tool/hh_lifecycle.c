@@ -22,8 +22,12 @@
      blocks, which is what the user wants to see.  The container is
      still live in its site, and comes back into the table when its last
      inner block ends; if the program frees the container first, the
-     inner blocks end with it.  A custom block that would overlap another
-     block only in part is refused.
+     inner blocks end with it; if it moves or changes size (realloc),
+     the inner blocks move with it, at the same offsets.  A custom block
+     must lie in memory the program has mapped, and may overlap no live
+     block but its container: one that would overlap another block in
+     part, enclose one, or run past the end of the address space is
+     refused, and so is a resize that would.
    - Pools: which mempool each custom block belongs to, so that a pool's
      blocks can end or move with it.
 
@@ -33,9 +37,11 @@
    site keeps an access histogram (hh_sites.c). */
 
 #include "pub_tool_basics.h"
+#include "pub_tool_aspacemgr.h"
 #include "pub_tool_execontext.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_vki.h"
 #include "pub_tool_wordfm.h"
 #include "pub_tool_xarray.h"
 
@@ -287,9 +293,54 @@ void hh_life_give_histogram(Block* bk)
    hh_block_histogram_added(bk);
 }
 
+/* A hidden container moves or changes size (a pool that grows its arena
+   with realloc): its inner blocks keep their offsets in it, as their
+   bytes do (realloc copies them); those no longer inside end. */
+static void move_hidden_container(Block* container, Addr new_payload,
+                                  SizeT new_szB)
+{
+   InnerScan scan = { container->payload,
+                      container->payload + container->req_szB,
+                      VG_(newXA)(VG_(malloc), "hh.life.inner", VG_(free),
+                                 sizeof(Block*)) };
+   hh_blocks_for_each(collect_inner, &scan);
+   unhide(container);
+   SizeT old_szB = container->req_szB;
+   Addr  old_payload = container->payload;
+   container->payload = new_payload;
+   container->req_szB = new_szB;
+   hh_life_drop_histogram(container);
+   UWord n_inside = 0;
+   for (Word i = 0; i < VG_(sizeXA)(scan.inner); i++) {
+      Block* inner  = *(Block**)VG_(indexXA)(scan.inner, i);
+      SizeT  offset = inner->payload - old_payload;
+      hh_block_remove(inner);
+      if (offset + inner->req_szB > new_szB) {
+         VG_(delFromFM)(pool_of_block, NULL, NULL, (UWord)inner);
+         retire(inner);
+         continue;
+      }
+      inner->payload = new_payload + offset;
+      hh_block_insert(inner);
+      n_inside++;
+   }
+   VG_(deleteXA)(scan.inner);
+   if (n_inside > 0) {
+      VG_(addToFM)(hidden_containers, (UWord)container, n_inside);
+      n_hidden_containers++;
+   } else {
+      hh_block_insert(container);
+   }
+   hh_site_note_resize(container->site, old_szB, new_szB);
+}
+
 void hh_life_move(Block* bk, Addr new_payload, SizeT new_szB)
 {
    tl_assert(new_szB > 0);
+   if (hidden_container_holding(bk->payload, bk->req_szB) == bk) {
+      move_hidden_container(bk, new_payload, new_szB);
+      return;
+   }
    SizeT old_szB = bk->req_szB;
    /* Out of the table and back, even in place: the indexes
       (hh_blocks.c) must forget a shrunk block's tail. */
@@ -305,6 +356,32 @@ void hh_life_move(Block* bk, Addr new_payload, SizeT new_szB)
 //--- Custom blocks and pools                              ---//
 //------------------------------------------------------------//
 
+/* Why [addr, addr + szB) cannot be a custom block, or NULL: it must be
+   the program's memory, and it must not overlap any live block but the
+   one heap block (the container) that holds it whole. */
+static const HChar* custom_range_refusal(Addr addr, SizeT szB,
+                                         Block* container)
+{
+   Addr end = addr + szB;
+   if (end < addr)
+      return "its size runs past the end of the address space";
+   if (!VG_(am_is_valid_for_client)(addr, szB, VKI_PROT_NONE))
+      return "it is not all memory the program has mapped";
+   if (container != NULL
+       && end > container->payload + container->req_szB)
+      return "it runs past the end of the heap block that holds its start";
+   Block* other = hh_block_overlapping(addr, end);
+   if (other == NULL && container == NULL)
+      other = hidden_container_holding(addr, szB);
+   if (other == NULL || other == container)
+      return NULL;
+   if (other->payload >= addr && other->payload + other->req_szB <= end)
+      return "it would enclose a live block";
+   return other->alloc_kind == HH_ALLOC_CUSTOM
+             ? "it overlaps a live custom block"
+             : "it overlaps a live block";
+}
+
 const HChar* hh_life_track_custom(ThreadId tid, Addr addr, SizeT szB,
                                   Addr pool)
 {
@@ -312,23 +389,15 @@ const HChar* hh_life_track_custom(ThreadId tid, Addr addr, SizeT szB,
    Block* outer = hh_block_containing(addr);
    if (outer != NULL && outer->alloc_kind == HH_ALLOC_CUSTOM)
       return "it overlaps a live custom block";
-   if (outer != NULL) {
-      if (addr + szB > outer->payload + outer->req_szB)
-         return "it runs past the end of the heap block that holds its "
-                "start";
-      hh_block_remove(outer);
-      note_child_added(outer);
-   } else {
-      Block* hidden = hidden_container_holding(addr, 1);
-      if (hidden != NULL) {
-         if (addr + szB > hidden->payload + hidden->req_szB)
-            return "it runs past the end of the heap block that holds "
-                   "its start";
-         note_child_added(hidden);
-      } else if (hh_block_containing(addr + szB - 1) != NULL) {
-         return "its end overlaps a live block";
-      }
-   }
+   Block* container = outer != NULL ? outer
+                                    : hidden_container_holding(addr, 1);
+   const HChar* refusal = custom_range_refusal(addr, szB, container);
+   if (refusal != NULL)
+      return refusal;
+   if (outer != NULL)
+      hh_block_remove(outer);   // hidden from now on
+   if (container != NULL)
+      note_child_added(container);
    Block* bk = hh_life_track(tid, addr, szB, HH_ALLOC_CUSTOM);
    if (pool != 0)
       VG_(addToFM)(pool_of_block, (UWord)bk, pool);
@@ -338,9 +407,15 @@ const HChar* hh_life_track_custom(ThreadId tid, Addr addr, SizeT szB,
 const HChar* hh_life_resize_custom(Block* bk, SizeT new_szB)
 {
    tl_assert(bk->alloc_kind == HH_ALLOC_CUSTOM && new_szB > 0);
-   Block* at_new_end = hh_block_containing(bk->payload + new_szB - 1);
-   if (new_szB > bk->req_szB && at_new_end != NULL && at_new_end != bk)
-      return "the new end overlaps another block";
+   if (new_szB > bk->req_szB) {
+      /* The bytes it gains must be free for it. */
+      Block* container = hidden_container_holding(bk->payload, 1);
+      Addr   old_end = bk->payload + bk->req_szB;
+      const HChar* refusal =
+         custom_range_refusal(old_end, new_szB - bk->req_szB, container);
+      if (refusal != NULL)
+         return refusal;
+   }
    hh_life_move(bk, bk->payload, new_szB);
    return NULL;
 }

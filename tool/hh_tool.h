@@ -308,6 +308,8 @@ void   hh_block_remove(Block* bk);
 /* bk (in the table) has just been given a histogram. */
 void   hh_block_histogram_added(Block* bk);
 Block* hh_block_containing(Addr a);
+/* A live block with a byte in [lo, hi), or NULL. */
+Block* hh_block_overlapping(Addr lo, Addr hi);
 /* Per-offset histograms (Block.histo) of szB bytes: zeroed; freed with
    the size they were allocated with. */
 UShort* hh_histo_new(SizeT szB);
@@ -346,7 +348,7 @@ UWord  hh_life_containers_count(void);
 Block* hh_life_container_holding(Addr a);
 /* bk is now [new_payload, new_payload + new_szB) (it moved, or changed
    size in place), counted as a realloc (hh_site_note_resize); it loses
-   its histogram. */
+   its histogram.  A hidden container's inner blocks move with it. */
 void   hh_life_move(Block* bk, Addr new_payload, SizeT new_szB);
 void   hh_life_drop_histogram(Block* bk);
 /* DHAT_HISTOGRAM_MEMORY: bk, which has none, gets a histogram. */
