@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -404,6 +405,32 @@ def test_out_file_that_is_a_link_is_written_through(tmp_path):
     for path in (target, elsewhere / "new.json"):
         assert_numbers(path.name, {"tb": 100, "tbk": 1}, totals(load(path), ("tb", "tbk")))
     assert sorted(os.listdir(elsewhere)) == ["new.json", "real.json"]
+
+
+def test_writable_file_in_a_read_only_directory_is_written_in_place():
+    # No temporary can be made beside it, as for a file the administrator
+    # created for the user in a directory the user cannot write: the file
+    # itself is written, as DHAT writes it.  Run as nobody, since root
+    # writes any directory.
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv (util-linux) to run as nobody")
+    directory = Path(tempfile.mkdtemp(prefix="hh-rodir-", dir="/tmp"))
+    try:
+        target = directory / "p.json"
+        target.write_text("old\n")
+        target.chmod(0o666)
+        directory.chmod(0o555)
+        proc = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             str(lib.heaphunt_runner()), "-q", "--vgdb=no", f"--heaphunt-out-file={target}",
+             "/bin/true"], env=lib.fixed_env(), capture_output=True, text=True, timeout=120,
+            cwd="/")
+        assert proc.returncode == 0, proc.stderr
+        assert load(target)["cmd"] == "/bin/true"
+        assert os.listdir(directory) == ["p.json"]
+    finally:
+        directory.chmod(0o755)
+        shutil.rmtree(directory)
 
 
 def test_out_file_reached_through_a_descriptor_link_is_written_in_place(tmp_path):
