@@ -651,8 +651,8 @@ def test_a_directory_that_disappears_during_the_run_is_reported_at_exit(tmp_path
     assert proc.returncode == 1, proc.stderr
     errors = [line for line in heaphunt_lines(proc.stderr) if "error" in line]
     assert errors == [f"heaphunt: error: cannot create the profile '{out}/p.json': no such file "
-                      "or directory (choose a writable location with --heaphunt-out-file); "
-                      "no profile written."], proc.stderr
+                      "or directory; no profile written (choose a writable location with "
+                      "--heaphunt-out-file)."], proc.stderr
     assert os.listdir(tmp_path) == []
 
 

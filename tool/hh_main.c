@@ -119,8 +119,9 @@ static void hh_fini(Int exit_status_unused)
    Bool written = hh_write_profile(hh_clo_out_file_option, hh_clo_out_file,
                                    &path);
    if (!written)
-      VG_(umsg)("heaphunt: error: %s; no profile written.\n",
-                hh_profile_write_error());
+      VG_(umsg)("heaphunt: error: %s; no profile written (choose a "
+                "writable location with %s).\n", hh_profile_write_error(),
+                hh_clo_out_file_option);
    hh_dumps_report_failures();
    if (VG_(clo_verbosity) > 0)
       hh_print_summary(VG_(umsg), True);

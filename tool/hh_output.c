@@ -519,9 +519,8 @@ Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
    OutFile* file = hh_outfile_create(path, &err);
    if (file == NULL) {
       VG_(snprintf)(write_error, sizeof write_error,
-                    "cannot create the profile '%s': %s (choose a writable "
-                    "location with %s)", path, hh_errno_text(err),
-                    option_name);
+                    "cannot create the profile '%s': %s", path,
+                    hh_errno_text(err));
       return False;
    }
 

@@ -627,8 +627,8 @@ const HChar* hh_errno_text(UWord err);
    path_template; True on success.  The file appears complete or not at
    all.  *path_out gets the expanded name (VG_(malloc)ed) either way.
    Nothing is printed: on failure hh_profile_write_error says what went
-   wrong, in one sentence naming the file (and option_name, the option
-   or request that chose it, when the place is at fault). */
+   wrong, in one sentence naming the file (or, for a bad name, the name
+   and option_name, the option or request that gave it). */
 Bool hh_write_profile(const HChar* option_name, const HChar* path_template,
                       HChar** path_out);
 const HChar* hh_profile_write_error(void);
