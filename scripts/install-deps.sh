@@ -25,15 +25,17 @@ repo_dir=$(cd "$(dirname "$0")/.." && pwd)
 # chromium, node, python3-venv for the pip install test, golang-go for
 # `go tool pprof`, which opens the exports) need; the exact-count examples'
 # test frameworks (GoogleTest, Catch2, pytest-xdist), a JUnit XML reader for
-# check's --junit output, and strace, with which a test sees how the
-# profile's temporary file is opened.
+# check's --junit output, strace, with which a test sees how the profile's
+# temporary file is opened, and what the findings' real programs use:
+# Debian's packaged tokio (examples/hunt/tokio, built offline from
+# /usr/share/cargo/registry) and Ruby with ActiveSupport (examples/hunt).
 debian_packages=(
     build-essential gcc g++ make autoconf automake pkg-config
     valgrind python3 python3-pytest dpkg-dev bzip2 xz-utils
     debhelper dh-python lintian python3-venv
     chromium golang-go
     libgtest-dev catch2 python3-pytest-xdist python3-junitparser
-    strace
+    strace librust-tokio-dev ruby ruby-activesupport
 )
 
 is_installed() {

@@ -8,8 +8,9 @@ Profiles: the hand-made ones of tests/python/hh_handmade.py (every rule,
 the history shapes, reachability, library frames, unsymbolised frames),
 under the default rules and under --skip-frames/--keep-frames,
 --kind and a findings limit; and real runs: examples/leaky.c under
-heaphunt and DHAT, the C and C++ test programs under heaphunt, and the
-Rust example.  The viewer's rules.js must be rules.json's.
+heaphunt and DHAT, the C and C++ test programs under heaphunt, the Rust
+example, and examples/hunt's tokio server and C++ leaks (pile-ups, lost
+memory, library frames of Rust, tokio and libstdc++).  The viewer's rules.js must be rules.json's.
 """
 
 from __future__ import annotations
@@ -127,6 +128,20 @@ def real_profiles(heaphunt_runner) -> dict[str, Path]:
 def test_real_profiles(real_profiles: dict[str, Path]) -> None:
     cases = [(name, path, [], [], None, 0) for name, path in real_profiles.items()]
     cases.append(("leaky, --keep-frames .", real_profiles["leaky-heaphunt"], [], ["."], None, 0))
+    compare(cases)
+
+
+def test_hunt_programs(heaphunt_runner) -> None:
+    from test_hunt import ORDER_BOOK, build_tokio
+    exe = WORK / "order_book.bin"
+    build = subprocess.run(["g++", "-std=c++17", "-O0", "-g", "-o", str(exe), str(ORDER_BOOK)],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    cases = []
+    for name, argv in (("order_book", [str(exe)]), ("tokio", [str(build_tokio())])):
+        run = lib.run_tool("heaphunt", argv, WORK / name)
+        assert run.profile is not None, run.stderr
+        cases.append((name, run.profile_path, [], [], None, 0))
     compare(cases)
 
 

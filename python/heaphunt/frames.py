@@ -10,8 +10,10 @@ frames are allocation wrappers ("alloc"), which are library code
 frame string without its code address).
 
 The responsible frame of a stack is its first program frame; if it has
-none (a runtime's own start-up allocations), its first frame that is not an
-allocation wrapper; if even that fails, its first frame.  The full stack is
+none (a runtime's own start-up allocations, an interpreter without its
+script's frames), its first library frame that has a symbol (`rb_ary_push`
+says more than `libruby.so+0x3d5d4`), else its first library frame; if
+even that fails, its first frame.  The full stack is
 kept: only the name and the grouping change.  Sites whose stacks are equal
 from the responsible frame outwards (frames compared by `frame_key`, so that
 two calls on one line are one place) form one `Group`, with the sum of
@@ -125,10 +127,15 @@ class Classifier:
     def responsible(self, frames: list[str]) -> int:
         """Index of the responsible frame (0 for an empty stack)."""
         tiers = [self.tier(f) for f in frames]
-        for wanted in (PROGRAM, LIBRARY):
-            for i, t in enumerate(tiers):
-                if t == wanted:
-                    return i
+        for i, t in enumerate(tiers):
+            if t == PROGRAM:
+                return i
+        for i, t in enumerate(tiers):
+            if t == LIBRARY and not rule_text(frames[i]).startswith("???"):
+                return i
+        for i, t in enumerate(tiers):
+            if t == LIBRARY:
+                return i
         return 0
 
 

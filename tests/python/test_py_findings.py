@@ -233,16 +233,17 @@ def test_piles_frame_rules_from_the_user(tmp_path: Path) -> None:
 
 
 def test_pile_up_needs_enough_rising_instants(tmp_path: Path) -> None:
-    """Site 9 rising by 5,000 B every 5 instants from i = 10, then freed at
-    i = 60: with 8 steps (40,000 B at i = 45: level 36,000 reached at t
-    460,000, base at i = 9, t 100,000, a rise of 36% of the run) it is a
-    pile-up; with 7 steps (35,000 B) the same rise has 7 rising instants,
-    below the minimum of 8."""
-    for steps, expected in ((7, False), (8, True)):
+    """Site 9 rising by 5,000 B at instants 10, 25 and 40 (t 110,000,
+    260,000, 410,000), freed at instant 60: with all three steps (15,000 B;
+    level 13,500 first at instant 40, base 1,500 last at instant 9, t
+    100,000: a rise of 31% of the run, steps of 33% of it) it is a pile-up;
+    without the middle one (10,000 B, the same rise, steps of 50%) it rose
+    at 2 instants, below the minimum of 3."""
+    for steps, expected in (((10, 40), False), ((10, 25, 40), True)):
         doc = hm.piles()
         values = [0] * 100
         for i in range(10, 60):
-            values[i] = 5_000 * min((i - 10) // 5 + 1, steps)
+            values[i] = 5_000 * sum(1 for s in steps if s <= i)
         doc["pps"][9]["hhH"] = hm._series(values, 1_000)
-        found = F.find_all(_load(doc, tmp_path, f"steps{steps}.json"))
+        found = F.find_all(_load(doc, tmp_path, f"steps{len(steps)}.json"))
         assert any(f.kind == "pile-up" and f.site.index == 9 for f in found) is expected, steps

@@ -5,8 +5,8 @@
    rules.js's expressions sort each frame (matched against the frame string
    without its code address) into the program's own code, library code or
    an allocation wrapper.  A site's responsible frame is its first program
-   frame, else its first frame that is not an allocation wrapper, else its
-   first frame.  Sites whose stacks are equal from the responsible frame
+   frame, else its first library frame with a symbol, else its first
+   library frame, else its first frame.  Sites whose stacks are equal from the responsible frame
    outwards (frames compared without their address when they have a
    file:line) form one group, named by that frame, with its caller's name
    added when another group's frame has the same name.
@@ -136,6 +136,10 @@ HH.define("frames", ["rules"], function (use) {
             f = fsFlat[i];
             if (tiers[f] === UNKNOWN) tiers[f] = tierOf(compiled, ftbl[f]);
             if (tiers[f] === PROGRAM) return i - a;
+        }
+        for (i = a; i < b; i++) {
+            f = fsFlat[i];
+            if (tiers[f] === LIBRARY && !ruleText(ftbl[f]).startsWith("???")) return i - a;
         }
         for (i = a; i < b; i++) if (tiers[fsFlat[i]] === LIBRARY) return i - a;
         return 0;

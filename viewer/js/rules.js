@@ -18,10 +18,10 @@ HH.define("rules", [], function () {
             "short_lived_min_blocks": 10,
             "stale_before_free_min_percent": 50,
             "peak_min_percent": 10,
-            "pileup_min_peak_percent": 10,
+            "pileup_min_peak_percent": 1,
             "pileup_min_rise_percent": 25,
-            "pileup_min_rising_instants": 8,
-            "pileup_max_step_percent": 50,
+            "pileup_min_rising_instants": 3,
+            "pileup_max_step_percent": 60,
             "pileup_base_percent": 10,
             "pileup_level_percent": 90,
             "pileup_plateau_min_percent": 25,
@@ -108,8 +108,8 @@ HH.define("rules", [], function () {
                     "why": "the C library and the dynamic linker"
                 },
                 {
-                    "re": "^(_IO_\\w+|__GI_\\w+|__libc_\\w+|_dl_\\w+|__fopen_internal|fopen(64)?|fdopen|popen|getdelim|__getdelim|getline|strdup|__strdup|strndup|__strndup|asprintf|vasprintf|__vasprintf_internal|open_memstream|setlocale|_nl_\\w+|new_composite_name|tzset_internal|__tzfile_read|__nss_\\w+|nss_\\w+|__gconv\\w*|qsort\\w*|__qsort\\w*|msort_with_tmp|opendir|__opendir|__alloc_dir|fdopendir|scandir\\w*|realpath|__realpath|getpw\\w+|getgr\\w+|pthread_\\w+|__pthread_\\w+|dlopen\\w*|_dlerror_run|__res_\\w+|getaddrinfo|gaih_inet\\w*|regcomp|re_compile_\\w+|__cxa_atexit|__new_exitfn|__cxa_thread_atexit_impl|setvbuf|vfprintf\\w*|__vfprintf_internal|printf_positional|_start|__libc_start_main\\w*|__libc_start_call_main)\\b",
-                    "why": "the C library's functions that allocate (when it has line information)"
+                    "re": "^(_IO_\\w+|__GI_\\w+|__libc_\\w+|_dl_\\w+|__fopen_internal|fopen(64)?|fdopen|popen|getdelim|__getdelim|getline|strdup|__strdup|strndup|__strndup|asprintf|vasprintf|__vasprintf_internal|open_memstream|setlocale|_nl_\\w+|new_composite_name|tzset_internal|__tzfile_read|__nss_\\w+|nss_\\w+|__gconv\\w*|qsort\\w*|__qsort\\w*|msort_with_tmp|opendir|__opendir|__alloc_dir|fdopendir|scandir\\w*|realpath|__realpath|getpw\\w+|getgr\\w+|pthread_\\w+|__pthread_\\w+|dlopen\\w*|_dlerror_run|call_init|dl_open_worker\\w*|__res_\\w+|getaddrinfo|gaih_inet\\w*|regcomp|re_compile_\\w+|__cxa_atexit|__new_exitfn|__cxa_thread_atexit_impl|setvbuf|vfprintf\\w*|__vfprintf_internal|printf_positional|_start|__libc_start_main\\w*|__libc_start_call_main)\\b",
+                    "why": "the C library's and the dynamic linker's functions that allocate (when they have line information)"
                 },
                 {
                     "re": "\\(in [^)]*/libruby[^)/]*\\)$|\\(in [^)]*/bin/ruby[\\d.]*\\)$",
@@ -124,8 +124,16 @@ HH.define("rules", [], function () {
                     "why": "Ruby's standard library and gems (interpreted frames)"
                 },
                 {
+                    "re": "^(ActiveSupport|ActiveRecord|ActiveModel|ActionController|ActionDispatch|ActionView|ActiveJob|Rails|Rack|Concurrent|I18n|Gem|Bundler)(::|#|\\.)[^()]* \\([^()]*\\) \\[ruby\\]$|^Kernel#(require|require_relative|load) \\([^()]*\\) \\[ruby\\]$",
+                    "why": "Rails' and common gems' code, and require, by name (interpreted frames whose file does not say where it is installed)"
+                },
+                {
                     "re": "\\(([^)]*/lib/python3[\\d.]*/[^)]*|[^)]*/(site|dist)-packages/[^)]*|<frozen [^>]*>)(:\\d+)?\\) \\[python\\]$",
                     "why": "Python's standard library and installed packages (interpreted frames)"
+                },
+                {
+                    "re": "^\\(below main\\)",
+                    "why": "Valgrind's name for the frames below main (the C library's start-up)"
                 },
                 {
                     "re": "^\\?\\?\\?$",
