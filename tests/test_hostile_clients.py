@@ -516,6 +516,22 @@ def test_custom_block_misuse_is_refused_with_one_line(tmp_path, mode):
                    totals(load(tmp_path / "p.json"), (*expected, "eb", "ebk", "wb")))
 
 
+def test_custom_block_whose_memory_is_unmapped_ends_with_it(tmp_path):
+    # custom_unmapped.c: the heap grows where an unmapped custom block was;
+    # the block must be gone by then (the block table holds no overlaps).
+    proc = run([f"--heaphunt-out-file={tmp_path}/p.json"], [str(build("custom_unmapped"))],
+               tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout == "allocated 20200\n", proc.stdout
+    profile = load(tmp_path / "p.json")
+    for function, expected in (
+            ("region_carve", {"tb": 64 << 20, "tbk": 1, "eb": 0, "ebk": 0}),
+            ("brk_carve", {"tb": 64 << 10, "tbk": 1, "eb": 0, "ebk": 0}),
+            ("grow_heap", {"tb": 200 * (1 << 20) + 20000 * 100, "tbk": 20200,
+                           "eb": 200 * (1 << 20) + 20000 * 100, "ebk": 20200})):
+        assert_numbers(function, expected, {k: site(profile, function)[k] for k in expected})
+
+
 # --------------------------------------------------------------------------
 # 19.11  Messages
 # --------------------------------------------------------------------------

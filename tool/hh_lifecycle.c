@@ -27,7 +27,9 @@
      must lie in memory the program has mapped, and may overlap no live
      block but its container: one that would overlap another block in
      part, enclose one, or run past the end of the address space is
-     refused, and so is a resize that would.
+     refused, and so is a resize that would.  A custom block whose memory
+     the program unmaps (munmap, a shrinking brk) ends with it: the heap
+     may later grow into that address range.
    - Pools: which mempool each custom block belongs to, so that a pool's
      blocks can end or move with it.
 
@@ -53,6 +55,9 @@ static WordFM* hidden_containers = NULL;
 static UWord   n_hidden_containers = 0;   // (VG_(sizeFM) walks the tree)
 /* Custom blocks in mempools: Block* -> pool handle. */
 static WordFM* pool_of_block = NULL;
+/* Custom blocks live: memory the program unmaps is searched for them
+   only when there are some. */
+static UWord   n_live_custom_blocks = 0;
 
 static Word cmp_blocks_overlap(UWord a, UWord b)
 {
@@ -101,6 +106,10 @@ Block* hh_life_track(ThreadId tid, Addr payload, SizeT req_szB,
 /* bk, already out of the table, retires into its site and is freed. */
 static void retire(Block* bk)
 {
+   if (bk->alloc_kind == HH_ALLOC_CUSTOM) {
+      tl_assert(n_live_custom_blocks > 0);
+      n_live_custom_blocks--;
+   }
    hh_site_retire_block(bk);
    if (bk->histo != NULL)
       hh_histo_free(bk->histo, bk->req_szB);
@@ -399,9 +408,26 @@ const HChar* hh_life_track_custom(ThreadId tid, Addr addr, SizeT szB,
    if (container != NULL)
       note_child_added(container);
    Block* bk = hh_life_track(tid, addr, szB, HH_ALLOC_CUSTOM);
+   n_live_custom_blocks++;
    if (pool != 0)
       VG_(addToFM)(pool_of_block, (UWord)bk, pool);
    return NULL;
+}
+
+void hh_life_memory_gone(Addr a, SizeT len)
+{
+   Addr lo = a, hi = a + len;
+   if (n_live_custom_blocks == 0 || len == 0 || hi < a)
+      return;
+   Block* bk;
+   while ((bk = hh_block_overlapping(lo, hi)) != NULL) {
+      if (bk->alloc_kind == HH_ALLOC_CUSTOM)
+         hh_life_untrack(bk);
+      else
+         lo = bk->payload + bk->req_szB;   // not the program's to unmap
+      if (lo >= hi || n_live_custom_blocks == 0)
+         break;
+   }
 }
 
 const HChar* hh_life_resize_custom(Block* bk, SizeT new_szB)

@@ -84,6 +84,24 @@ static void hh_post_syscall(ThreadId tid, UInt syscall_no, UWord* args,
       hh_exec_failed(sr_Err(res));
 }
 
+/* Memory the program unmaps: its custom blocks there end (the heap may
+   grow into it later), and the reachability scan forgets it.  The core
+   takes one function per event. */
+static void on_munmap(Addr a, SizeT len)
+{
+   hh_reach_note_unmapped(a, len);
+   hh_life_memory_gone(a, len);
+   if (hh_dump_due)
+      hh_dumps_write_due();
+}
+
+static void on_brk_shrink(Addr a, SizeT len)
+{
+   hh_life_memory_gone(a, len);
+   if (hh_dump_due)
+      hh_dumps_write_due();
+}
+
 //------------------------------------------------------------//
 //--- Shut-down                                            ---//
 //------------------------------------------------------------//
@@ -181,6 +199,8 @@ static void hh_pre_clo_init(void)
    hh_lifecycle_init();
    hh_custom_init();
    hh_reach_init();
+   VG_(track_die_mem_munmap)(on_munmap);
+   VG_(track_die_mem_brk)(on_brk_shrink);
    hh_hist_init();
 }
 

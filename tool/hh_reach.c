@@ -117,7 +117,7 @@ static void on_thread_exit(ThreadId tid)
    paint(lo, live_stack_lo(sp), DEAD_STACK);
 }
 
-static void on_unmap(Addr a, SizeT len)
+void hh_reach_note_unmapped(Addr a, SizeT len)
 {
    if (len > 0 && hh_clo_reachability)
       paint(a, a + len, 0);
@@ -126,13 +126,13 @@ static void on_unmap(Addr a, SizeT len)
 static void on_mmap(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
                     ULong di_handle)
 {
-   on_unmap(a, len);
+   hh_reach_note_unmapped(a, len);
 }
 
 static void on_remap(Addr from, Addr to, SizeT len)
 {
-   on_unmap(from, len);
-   on_unmap(to, len);
+   hh_reach_note_unmapped(from, len);
+   hh_reach_note_unmapped(to, len);
 }
 
 void hh_reach_init(void)
@@ -141,8 +141,7 @@ void hh_reach_init(void)
                                  VG_(free), 0);
    VG_(track_pre_thread_ll_exit)(on_thread_exit);
    VG_(track_new_mem_mmap)(on_mmap);
-   VG_(track_die_mem_munmap)(on_unmap);
-   VG_(track_copy_mem_remap)(on_remap);
+   VG_(track_copy_mem_remap)(on_remap);   // munmap: hh_main.c
 }
 
 //------------------------------------------------------------//

@@ -357,6 +357,8 @@ void   hh_life_give_histogram(Block* bk);
 const HChar* hh_life_track_custom(ThreadId tid, Addr addr, SizeT szB,
                                   Addr pool);
 const HChar* hh_life_resize_custom(Block* bk, SizeT new_szB);
+/* The program unmapped [a, a + len): custom blocks there end. */
+void   hh_life_memory_gone(Addr a, SizeT len);
 /* Ends every block of the pool outside [keep_lo, keep_hi). */
 void   hh_life_end_pool_blocks(Addr pool, Addr keep_lo, Addr keep_hi);
 void   hh_life_move_pool(Addr from, Addr to);
@@ -526,6 +528,8 @@ extern Bool  hh_reach_scanned;
 extern ULong hh_lost_bytes, hh_lost_blocks;
 
 /* Registers the hooks that follow thread stacks (before options). */
+/* The program unmapped [a, a + len) (hh_main.c's munmap event). */
+void hh_reach_note_unmapped(Addr a, SizeT len);
 void hh_reach_init(void);
 /* With --reachability=yes: finds which live blocks no pointer reaches
    and counts them as lost in their sites.  At exit only. */
