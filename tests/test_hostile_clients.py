@@ -497,6 +497,7 @@ CUSTOM_MISUSE = {
     "enclose_custom": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 26, "tbk": 2, "gb": 16, "gbk": 1}),
     "enclose_heap": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 42, "tbk": 2, "gb": 32, "gbk": 1}),
     "resize_over": ("VALGRIND_RESIZEINPLACE_BLOCK", {"tb": 138, "tbk": 3, "gb": 128, "gbk": 2}),
+    "freed_heap": ("VALGRIND_MALLOCLIKE_BLOCK", {"tb": 2010, "tbk": 3, "gb": 1000, "gbk": 1}),
 }
 
 

@@ -365,9 +365,27 @@ void hh_life_move(Block* bk, Addr new_payload, SizeT new_szB)
 //--- Custom blocks and pools                              ---//
 //------------------------------------------------------------//
 
+/* Is any of [lo, hi) in the memory of Valgrind's client heap (where
+   freed blocks wait to be handed out again)? */
+static Bool in_client_heap(Addr lo, Addr hi)
+{
+   for (Addr a = lo; a < hi; ) {
+      NSegment const* seg = VG_(am_find_nsegment)(a);
+      if (seg == NULL)
+         return False;
+      if (seg->isCH)
+         return True;
+      if (seg->end + 1 <= a)
+         return False;   // the last segment of the address space
+      a = seg->end + 1;
+   }
+   return False;
+}
+
 /* Why [addr, addr + szB) cannot be a custom block, or NULL: it must be
-   the program's memory, and it must not overlap any live block but the
-   one heap block (the container) that holds it whole. */
+   the program's memory, not the heap's outside a live heap block (the
+   next malloc may hand that out), and it must not overlap any live
+   block but the one heap block (the container) that holds it whole. */
 static const HChar* custom_range_refusal(Addr addr, SizeT szB,
                                          Block* container)
 {
@@ -376,6 +394,9 @@ static const HChar* custom_range_refusal(Addr addr, SizeT szB,
       return "its size runs past the end of the address space";
    if (!VG_(am_is_valid_for_client)(addr, szB, VKI_PROT_NONE))
       return "it is not all memory the program has mapped";
+   if (container == NULL && in_client_heap(addr, end))
+      return "it is heap memory outside any live heap block (freed, or "
+             "between blocks), which malloc may hand out again";
    if (container != NULL
        && end > container->payload + container->req_szB)
       return "it runs past the end of the heap block that holds its start";

@@ -20,6 +20,9 @@
  *                 128, 64), then RESIZEINPLACE(static_arena, 64 -> 256),
  *                 which would swallow the second block (its new last byte,
  *                 255, is in no block)
+ *   freed_heap    a = malloc(1000); free(a); MALLOCLIKE(a, 1000): heap
+ *                 memory in no live heap block, which the next malloc may
+ *                 hand out again; then b = malloc(1000), freed
  *
  * After the bad request every mode does the same ordinary work in
  * ordinary_work: q = malloc(10), filled, freed.  Blocks described before
@@ -34,6 +37,8 @@
  *   enclose_custom:   Total 26 in 2; t-gmax 16 in 1; t-end 0; Writes 10
  *   enclose_heap:     Total 42 in 2; t-gmax 32 in 1; t-end 0; Writes 10
  *   resize_over:      Total 138 in 3; t-gmax 128 in 2; t-end 0; Writes 10
+ *   freed_heap:       Total 2,010 in 3 (a, b, q); t-gmax 1,000 in 1;
+ *                     t-end 0; Writes 10
  *   stdout: done
  */
 #include <stdint.h>
@@ -95,6 +100,12 @@ int main(int argc, char **argv)
         VALGRIND_RESIZEINPLACE_BLOCK(static_arena, 64, 256, 0);
         uncarve(static_arena);
         uncarve(static_arena + 128);
+        ordinary_work();
+    } else if (strcmp(mode, "freed_heap") == 0) {
+        char *a = malloc(1000);
+        free(a);
+        carve(a, 1000);
+        free(malloc(1000));
         ordinary_work();
     } else {
         check(0, "unknown mode");
