@@ -320,7 +320,7 @@ def _can_unshare_pid() -> bool:
 
 def test_same_pid_in_two_pid_namespaces_writing_one_name(tmp_path):
     if shutil.which("unshare") is None or not _can_unshare_pid():
-        pytest.skip("needs unshare --pid (util-linux, and root or user namespaces)")
+        pytest.fail("needs unshare --pid (util-linux, and root or user namespaces): run as root")
     exe = build("dump_churn")
     # Each process is pid 1 of its own pid namespace, so both write
     # shared.1.json; 4096 sites make each profile a few MB, long to write.
@@ -365,7 +365,7 @@ def test_link_planted_at_the_old_predictable_temporary_name_is_not_followed(tmp_
 
 def test_temporary_is_created_exclusively_without_following_links(tmp_path):
     if shutil.which("strace") is None:
-        pytest.skip("needs strace (scripts/install-deps.sh installs it)")
+        pytest.fail("needs strace: run scripts/install-deps.sh")
     log = tmp_path / "strace.log"
     out = tmp_path / "out"
     out.mkdir()
@@ -413,7 +413,7 @@ def test_writable_file_in_a_read_only_directory_is_written_in_place():
     # itself is written, as DHAT writes it.  Run as nobody, since root
     # writes any directory.
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
-        pytest.skip("needs root and setpriv (util-linux) to run as nobody")
+        pytest.fail("needs root and setpriv (util-linux) to run as nobody: run the suite as root")
     directory = Path(tempfile.mkdtemp(prefix="hh-rodir-", dir="/tmp"))
     try:
         target = directory / "p.json"
@@ -573,7 +573,7 @@ def _mount_full_tmpfs(mount_dir: Path) -> bool:
 def test_dump_every_on_a_full_disk_says_it_once_then_counts(tmp_path):
     mount_dir = tmp_path / "full"
     if not _mount_full_tmpfs(mount_dir):
-        pytest.skip("needs mount -t tmpfs (root)")
+        pytest.fail("needs mount -t tmpfs: run the suite as root")
     try:
         # dump_churn 0 100: 100 rounds of about 200,000 instructions, so a
         # --dump-every of 100,000 asks for a profile at about every round.
