@@ -286,6 +286,9 @@ def test_pip_installs_command_viewer_and_plugin_then_uninstalls(tmp_path: Path) 
         installed = venv / "share/heaphunt/viewer" / p.relative_to(REPO_DIR / "viewer")
         assert installed.read_bytes() == p.read_bytes()
     assert (venv / "share/man/man1/heaphunt.1").read_text() == backend("manpage")
+    for p in source_files("docs", (".md", ".png")):
+        installed = venv / "share/doc/heaphunt" / p.relative_to(REPO_DIR)
+        assert installed.read_bytes() == p.read_bytes()
 
     project = tmp_path / "project"
     project.mkdir()
@@ -333,6 +336,8 @@ def test_make_install_and_uninstall(heaphunt_runner: Path, tmp_path: Path) -> No
     want |= {f"{python_dir}/heaphunt/{p.name}" for p in source_files("python/heaphunt", (".py", ".json"))}
     want |= {f"{prefix}/share/heaphunt/viewer/{p.relative_to(REPO_DIR / 'viewer')}"
              for p in source_files("viewer", (".html", ".js", ".css"))}
+    want |= {f"{prefix}/share/doc/heaphunt/{p.relative_to(REPO_DIR)}"
+             for p in source_files("docs", (".md", ".png"))}
     got = {"/" + str(p.relative_to(dest)) for p in dest.rglob("*") if not p.is_dir()}
     assert got == want, f"missing: {sorted(want - got)}\nunexpected: {sorted(got - want)}"
 
@@ -354,5 +359,6 @@ def test_make_install_and_uninstall(heaphunt_runner: Path, tmp_path: Path) -> No
     left_files = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if not p.is_dir())
     assert left_files == []
     left_dirs = sorted(str(p.relative_to(dest)) for p in dest.rglob("*")
-                       if p.is_dir() and ("heaphunt" in p.name or "bash-completion" in p.name))
+                       if p.is_dir() and any("heaphunt" in part or "bash-completion" in part
+                                             for part in p.relative_to(dest).parts))
     assert left_dirs == []

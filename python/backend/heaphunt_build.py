@@ -12,6 +12,8 @@ What goes where is decided here, once:
                                        under the install prefix, so the viewer
                                        is <prefix>/share/heaphunt/viewer, where
                                        heaphunt.view looks, as after make install
+  <data>/share/doc/heaphunt/docs/      docs/*.md and docs/images: the viewer links
+                                       to them, `heaphunt view` serves them
   <data>/share/man/man1/heaphunt.1     the man page (heaphunt_manpage.py)
   <data>/share/bash-completion/completions/heaphunt
                                        bash completion (heaphunt_completion.py)
@@ -119,10 +121,18 @@ def viewer_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in VIEWER_SUFFIXES)
 
 
+def doc_files() -> list[Path]:
+    """docs/*.md and their images: the viewer links to them."""
+    docs = SOURCE_DIR / "docs"
+    return sorted([*docs.glob("*.md"), *docs.glob("images/*.png")])
+
+
 def data_files() -> dict[str, bytes]:
     """Files installed under the prefix, keyed by their path below it."""
     files = {f"share/heaphunt/viewer/{p.relative_to(SOURCE_DIR / VIEWER_DIR).as_posix()}":
              p.read_bytes() for p in viewer_files()}
+    for doc in doc_files():
+        files[f"share/doc/heaphunt/{doc.relative_to(SOURCE_DIR).as_posix()}"] = doc.read_bytes()
     files["share/man/man1/heaphunt.1"] = heaphunt_manpage.render(SOURCE_DIR).encode()
     files["share/bash-completion/completions/heaphunt"] = \
         heaphunt_completion.render(SOURCE_DIR).encode()
@@ -184,6 +194,8 @@ def build_sdist(sdist_directory: str, config_settings: dict | None = None) -> st
     base = f"{PACKAGE}-{version()}"
     paths = [*SDIST_FILES, *(p.relative_to(SOURCE_DIR).as_posix() for p in package_files()),
              *(p.relative_to(SOURCE_DIR).as_posix() for p in viewer_files()),
+             *(p.relative_to(SOURCE_DIR).as_posix() for p in doc_files()
+               if p.relative_to(SOURCE_DIR).as_posix() not in SDIST_FILES),
              *(p.relative_to(SOURCE_DIR).as_posix()
                for p in sorted((SOURCE_DIR / BACKEND_DIR).glob("*.py")))]
     members = {"PKG-INFO": metadata_text().encode()}

@@ -6,21 +6,32 @@ We serve the viewer's files at / and the profile at /profile.json, on
 127.0.0.1 only, and hand out
 http://127.0.0.1:PORT/index.html?file=/profile.json&name=NAME, NAME being
 the file's own name, which the viewer shows (not "profile.json").
-Nothing else on the machine is reachable through the server: the viewer
-directory is the document root, and the profile is one fixed path.
+The viewer links its glossary and findings to docs/*.md as ../docs/NAME;
+from /index.html that is /docs/NAME, which we serve from the docs that came
+with the viewer: <repo>/docs in a source tree, <prefix>/share/doc/heaphunt/docs
+when installed (where the Debian package may have gzipped them: NAME.gz is
+served uncompressed).  Nothing else on the machine is reachable through the
+server: the viewer directory is the document root, the docs are one flat
+directory (and its images/), and the profile is one fixed path.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
+import re
 import threading
 import urllib.parse
 from pathlib import Path
 
 PROFILE_URL_PATH = "/profile.json"
 VIEWER_ENTRY = "index.html"
+DOCS_URL_PREFIX = "/docs/"
+# What the docs directory may serve: a page, or a picture in images/.
+DOCS_NAME = re.compile(r"(?:images/)?[A-Za-z0-9_-]+\.(md|png)")
+DOCS_CONTENT_TYPES = {"md": "text/plain; charset=utf-8", "png": "image/png"}
 
 
 def find_viewer_dir(explicit: str | None = None) -> Path | None:
@@ -47,6 +58,16 @@ def find_viewer_dir(explicit: str | None = None) -> Path | None:
     return None
 
 
+def find_docs_dir(viewer_dir: Path) -> Path | None:
+    """The docs beside the viewer: <repo>/docs for <repo>/viewer, or
+    <prefix>/share/doc/heaphunt/docs for <prefix>/share/heaphunt/viewer."""
+    for candidate in (viewer_dir.parent / "docs",
+                      viewer_dir.parent.parent / "doc" / "heaphunt" / "docs"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
 def viewer_url(port: int, profile_name: str) -> str:
     query = urllib.parse.urlencode({"file": PROFILE_URL_PATH, "name": profile_name},
                                    safe="/")
@@ -55,18 +76,42 @@ def viewer_url(port: int, profile_name: str) -> str:
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     profile_path: Path = Path()
+    docs_dir: Path | None = None
 
     def do_GET(self) -> None:
-        if self.path.split("?", 1)[0] == PROFILE_URL_PATH:
-            self._send_profile(head_only=False)
+        self._route(head_only=False)
+
+    def do_HEAD(self) -> None:
+        self._route(head_only=True)
+
+    def _route(self, head_only: bool) -> None:
+        path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
+        if path == PROFILE_URL_PATH:
+            self._send_profile(head_only)
+        elif path.startswith(DOCS_URL_PREFIX):
+            self._send_doc(path[len(DOCS_URL_PREFIX):], head_only)
+        elif head_only:
+            super().do_HEAD()
         else:
             super().do_GET()
 
-    def do_HEAD(self) -> None:
-        if self.path.split("?", 1)[0] == PROFILE_URL_PATH:
-            self._send_profile(head_only=True)
-        else:
-            super().do_HEAD()
+    def _send_doc(self, name: str, head_only: bool) -> None:
+        match = DOCS_NAME.fullmatch(name)
+        if self.docs_dir is None or match is None:
+            self.send_error(404, "no such page in heaphunt's docs")
+            return
+        plain, packed = self.docs_dir / name, self.docs_dir / (name + ".gz")
+        try:
+            data = plain.read_bytes() if plain.is_file() else gzip.decompress(packed.read_bytes())
+        except (OSError, EOFError, gzip.BadGzipFile):
+            self.send_error(404, f"no page {name} in {self.docs_dir}")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", DOCS_CONTENT_TYPES[match.group(1)])
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if not head_only:
+            self.wfile.write(data)
 
     def _send_profile(self, head_only: bool) -> None:
         try:
@@ -91,7 +136,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def make_server(viewer_dir: Path, profile_path: Path, port: int = 0
                 ) -> http.server.ThreadingHTTPServer:
     """A server bound to 127.0.0.1:port (0 = any free port), not yet serving."""
-    handler = type("ProfileHandler", (_Handler,), {"profile_path": profile_path})
+    handler = type("ProfileHandler", (_Handler,), {"profile_path": profile_path,
+                                                   "docs_dir": find_docs_dir(viewer_dir)})
     factory = functools.partial(handler, directory=str(viewer_dir))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), factory)
 

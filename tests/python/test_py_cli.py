@@ -4,13 +4,16 @@ except where the process itself is under test."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import textwrap
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -367,6 +370,57 @@ def test_view_server_serves_viewer_and_profile_only(viewer_dir: Path, handmade_f
             urllib.request.urlopen(f"http://127.0.0.1:{port}/handmade.json", timeout=10)
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/../handmade.json", timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def viewer_doc_links() -> set[str]:
+    """Every docs/ page the viewer's scripts link to, as written (../docs/NAME)."""
+    links = set()
+    for script in (REPO_DIR / "viewer" / "js").glob("*.js"):
+        links |= set(re.findall(r'"(\.\./docs/[^"#]+)', script.read_text()))
+    return links
+
+
+def test_view_server_serves_the_docs_the_viewer_links_to(handmade_file: Path) -> None:
+    links = viewer_doc_links()
+    assert {"../docs/json-format.md", "../docs/findings.md"} <= links
+    server = make_server(REPO_DIR / "viewer", handmade_file, 0)
+    serve_in_thread(server)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        for link in sorted(links):
+            reply = urllib.request.urlopen(urllib.parse.urljoin(base, link), timeout=10)
+            assert reply.read() == (REPO_DIR / "viewer" / link).resolve().read_bytes(), link
+            assert reply.headers["Content-Type"] == "text/plain; charset=utf-8"
+        for outside in ("/docs/../README.md", "/docs/%2e%2e/README.md", "/docs/x.sh",
+                        "/docs/nothing.md", "/README.md"):
+            with pytest.raises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}{outside}",
+                                       timeout=10)
+            assert e.value.code == 404, outside
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_view_server_serves_installed_docs_gzipped_by_debian(tmp_path: Path,
+                                                             handmade_file: Path) -> None:
+    """The Debian package's docs are in share/doc/heaphunt/docs, the large
+    ones gzipped by dh_compress: the viewer's link gets the page itself."""
+    viewer = tmp_path / "share" / "heaphunt" / "viewer"
+    docs = tmp_path / "share" / "doc" / "heaphunt" / "docs"
+    viewer.mkdir(parents=True)
+    docs.mkdir(parents=True)
+    (viewer / "index.html").write_text("<html>viewer</html>")
+    page = (REPO_DIR / "docs" / "findings.md").read_bytes()
+    (docs / "findings.md.gz").write_bytes(gzip.compress(page))
+    server = make_server(viewer, handmade_file, 0)
+    serve_in_thread(server)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/docs/findings.md#pile-up"
+        assert urllib.request.urlopen(url, timeout=10).read() == page
     finally:
         server.shutdown()
         server.server_close()
