@@ -165,7 +165,7 @@ def test_sites_equal_dhat(program_runs, program: str) -> None:
 # run a few more instructions than DHAT's, to report copies) or across
 # other threads (scheduling follows instruction counts) cannot have DHAT's
 # exact lifetimes; every other program must.
-CLOCK_SENSITIVE = {"threads", "export_mix"} | {p for p in PROGRAMS if p.startswith("strmem_")}
+CLOCK_SENSITIVE = {"threads", "thread_stacks", "stack_in_heap", "export_mix"} | {p for p in PROGRAMS if p.startswith("strmem_")}
 
 
 @pytest.mark.parametrize("program", [p for p in PROGRAMS

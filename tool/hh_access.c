@@ -13,10 +13,12 @@
      the core's pre_mem_read / post_mem_write events, counted by
      hh_on_read and hh_on_write (no cache entry).
 
-   The rules are DHAT's, so that the numbers agree: an access counts
-   its full size to the block containing its first byte; the per-offset
-   histogram gets one count per access for every byte of it inside the
-   block, saturating at 0xFFFF.
+   The rules are DHAT's, so that the numbers agree: a guest access
+   within 16 KiB above the stack pointer is never counted (generated
+   code tests DHAT's window before the helpers, see hh_instrument.c); an
+   access counts its full size to the block containing its first byte;
+   the per-offset histogram gets one count per access for every byte of
+   it inside the block, saturating at 0xFFFF.
 
    Beyond DHAT, each access stamps the block with the clock and notes a
    write that follows a read: with the byte counts, the raw material of

@@ -15,16 +15,18 @@
 
    2. Memory events: every load and store (plain, dirty-helper memory
       effects, CAS as a read plus a write, LL/SC), with --accesses=yes.
-      Three filters keep the common cases cheap, cheapest first:
+      What is counted is exactly what DHAT counts: DHAT skips every
+      access within [SP - redzone, SP - redzone + 16 KiB] (SP as it is
+      at the access), whatever it touches, and looks up every other one.
+      Filters keep the common cases cheap, cheapest first:
 
-      a. Stack and static data, decided while instrumenting.  An
-         address computed in this superblock as SP + c with a small
-         constant c (tracked through the IR temporaries) is a stack
-         slot; it gets no code at all.  DHAT skips the same window above
-         SP (minus the red zone) at run time, so nothing DHAT counts is
-         skipped.  A constant address inside an object's data, bss, GOT
-         or text (a global, reached RIP-relative) is never in a malloc'ed
-         block either: about a fifth of cc1's accesses.  Only a custom
+      a. Stack and static data, decided while instrumenting.  SP is
+         followed through the superblock (GETs, PUTs, and temporaries
+         that are SP plus a constant); an address that is SP plus a
+         constant lying in DHAT's window for SP as it will be at the
+         access is a stack slot, and gets no code at all.  A constant
+         address inside an object's data, bss, GOT or text (a global,
+         reached RIP-relative) is never in a malloc'ed block either: about a fifth of cc1's accesses.  Only a custom
          allocator's block (VALGRIND_MALLOCLIKE_BLOCK) can lie in static
          data; the first one that does turns this half of the filter off
          and discards every translation made with it.
@@ -46,13 +48,25 @@
          start (a loop body, where array sweeps live) gets it; in other
          superblocks the helper makes the same cache test in C.
 
-      c. The heap range.  Otherwise the helper is called only if the
-         address lies in [hh_heap_lo, hh_heap_lo + hh_heap_span), the
-         range holding every block ever allocated; static data and
-         other stack addresses fail this test in two instructions.
+      c. DHAT's window and the heap range.  Every other address is
+         first tested against DHAT's window, as DHAT does, and one
+         inside it is replaced by 0, which no block and no heap range
+         holds (a conditional move); the inline cache test (b), if
+         any, and the heap range test see only what DHAT counts.  The
+         helper is called only if the address lies in [hh_heap_lo,
+         hh_heap_lo + hh_heap_span), the range holding every block ever
+         allocated: static data and the main thread's stack (above the
+         heap) fail this test in two instructions.  Other threads'
+         stacks are mapped among the heap's memory, often inside that
+         range; the window test turns their accesses away just as
+         cheaply, wherever the stacks lie.  Skipping the window is
+         DHAT's rule, applied whatever the window holds: a heap block
+         in it (a coroutine's malloc'ed stack) is not counted there,
+         by either tool.
 
       The heap range changes only in client requests, so it is loaded
-      once per superblock, at its first memory event.  A cache entry can
+      once per superblock, at its first memory event; SP less the red
+      zone is computed once per value SP takes.  A cache entry can
       change at any helper call, so it is reloaded for every event.
       Entries live as long as the tool: a few words per instrumented
       instruction. */
@@ -72,7 +86,7 @@
 /* heaphunt runs on amd64 only (hh_instrument asserts 64-bit words). */
 #define HH_ENDIAN Iend_LE
 
-/* DHAT's window: addresses in [SP - redzone, SP - redzone + 16 KiB). */
+/* DHAT's window: addresses in [SP - redzone, SP - redzone + 16 KiB]. */
 #define HH_STACK_WINDOW_SZB (16 * 1024)
 
 typedef struct {
@@ -84,9 +98,17 @@ typedef struct {
    IRTemp clock_at_entry;   // ... when the superblock started
    Int    n_clocked;        // instructions added to it since
    Bool   inline_updates;   // this superblock is a loop: see below
-   /* For each input temporary: is it SP + sp_delta[t]? */
-   Bool*  is_sp_based;
+   IRExpr* sp_now;          // an atom holding SP as it is now, or NULL
+   IRTemp window_lo;        // SP now less the red zone, IRTemp_INVALID
+                            //   until needed after SP last changed
+   /* For each input temporary t with sp_base[t] != 0: t is the value SP
+      had at some point, numbered sp_base[t], plus sp_delta[t].  SP now
+      is cur_sp_base's value plus cur_sp_delta. */
+   UInt*  sp_base;
    Long*  sp_delta;
+   UInt   cur_sp_base;
+   Long   cur_sp_delta;
+   UInt   n_sp_bases;
    Int    n_temps;
 } InstrState;
 
@@ -146,9 +168,53 @@ static void add_clock_update(InstrState* st, Int n)
 //--- Filter a: stack addresses                            ---//
 //------------------------------------------------------------//
 
-/* Notes t = GET(SP), t = t' + c and t = t' - c, for t' SP-based. */
-static void track_sp_temps(InstrState* st, const IRStmt* stmt)
+/* SP now is unknown: a new base. */
+static void new_sp_base(InstrState* st)
 {
+   st->cur_sp_base  = ++st->n_sp_bases;
+   st->cur_sp_delta = 0;
+   st->sp_now       = NULL;
+   st->window_lo    = IRTemp_INVALID;
+}
+
+/* True if a dirty helper may write SP. */
+static Bool dirty_writes_sp(const InstrState* st, const IRDirty* d)
+{
+   for (Int i = 0; i < d->nFxState; i++) {
+      if (d->fxState[i].fx == Ifx_Read)
+         continue;
+      Int lo = d->fxState[i].offset;
+      Int hi = lo + d->fxState[i].size
+               + d->fxState[i].nRepeats * d->fxState[i].repeatLen;
+      if (lo < st->offset_SP + (Int)sizeof(Addr) && st->offset_SP < hi)
+         return True;
+   }
+   return False;
+}
+
+/* Follows SP through the original statements, after each is added:
+   t = GET(SP), t = t' + c and t = t' - c for t' SP-based, PUT(SP) = t,
+   and helpers that may write SP. */
+static void track_sp(InstrState* st, const IRStmt* stmt)
+{
+   if (stmt->tag == Ist_Put && stmt->Ist.Put.offset == st->offset_SP) {
+      IRExpr* data = stmt->Ist.Put.data;
+      UInt    base = data->tag == Iex_RdTmp ? st->sp_base[data->Iex.RdTmp.tmp]
+                                            : 0;
+      Long    delta = base != 0 ? st->sp_delta[data->Iex.RdTmp.tmp] : 0;
+      new_sp_base(st);
+      if (base != 0) {
+         st->cur_sp_base  = base;
+         st->cur_sp_delta = delta;
+      }
+      st->sp_now = data;
+      return;
+   }
+   if (stmt->tag == Ist_Dirty) {
+      if (dirty_writes_sp(st, stmt->Ist.Dirty.details))
+         new_sp_base(st);
+      return;
+   }
    if (stmt->tag != Ist_WrTmp)
       return;
    IRTemp  t    = stmt->Ist.WrTmp.tmp;
@@ -156,8 +222,10 @@ static void track_sp_temps(InstrState* st, const IRStmt* stmt)
    tl_assert(t < st->n_temps);
    if (data->tag == Iex_Get && data->Iex.Get.offset == st->offset_SP
        && data->Iex.Get.ty == Ity_I64) {
-      st->is_sp_based[t] = True;
-      st->sp_delta[t] = 0;
+      st->sp_base[t]  = st->cur_sp_base;
+      st->sp_delta[t] = st->cur_sp_delta;
+      if (st->sp_now == NULL)
+         st->sp_now = IRExpr_RdTmp(t);
       return;
    }
    if (data->tag != Iex_Binop
@@ -165,25 +233,50 @@ static void track_sp_temps(InstrState* st, const IRStmt* stmt)
       return;
    IRExpr* a = data->Iex.Binop.arg1;
    IRExpr* b = data->Iex.Binop.arg2;
-   if (a->tag != Iex_RdTmp || !st->is_sp_based[a->Iex.RdTmp.tmp]
+   if (a->tag != Iex_RdTmp || st->sp_base[a->Iex.RdTmp.tmp] == 0
        || b->tag != Iex_Const || b->Iex.Const.con->tag != Ico_U64)
       return;
    Long c = (Long)b->Iex.Const.con->Ico.U64;
    if (c > HH_STACK_WINDOW_SZB || c < -HH_STACK_WINDOW_SZB)
       return;
-   st->is_sp_based[t] = True;
+   st->sp_base[t]  = st->sp_base[a->Iex.RdTmp.tmp];
    st->sp_delta[t] = st->sp_delta[a->Iex.RdTmp.tmp]
                      + (data->Iex.Binop.op == Iop_Add64 ? c : -c);
 }
 
-/* True if addr is SP + d with d in DHAT's skipped window. */
+/* True if addr is known to lie in DHAT's window above SP as SP is at
+   the access (not where the address was computed: the two differ after
+   a PUT to SP). */
 static Bool is_stack_slot(const InstrState* st, const IRExpr* addr)
 {
-   if (addr->tag != Iex_RdTmp || !st->is_sp_based[addr->Iex.RdTmp.tmp])
+   if (addr->tag != Iex_RdTmp
+       || st->sp_base[addr->Iex.RdTmp.tmp] != st->cur_sp_base)
       return False;
-   Long d = st->sp_delta[addr->Iex.RdTmp.tmp];
+   Long d = st->sp_delta[addr->Iex.RdTmp.tmp] - st->cur_sp_delta;
    return d >= -VG_STACK_REDZONE_SZB
-          && d < HH_STACK_WINDOW_SZB - VG_STACK_REDZONE_SZB;
+          && d <= HH_STACK_WINDOW_SZB - VG_STACK_REDZONE_SZB;
+}
+
+/* addr, or 0 if it lies in DHAT's window, [SP - redzone, SP - redzone +
+   HH_STACK_WINDOW_SZB] with SP as it is now: DHAT's test, made at run
+   time.  0 lies in no block and outside the heap range. */
+static IRExpr* outside_window(InstrState* st, IRExpr* addr)
+{
+   if (st->window_lo == IRTemp_INVALID) {
+      if (st->sp_now == NULL)
+         st->sp_now = bind(st, Ity_I64, IRExpr_Get(st->offset_SP, Ity_I64));
+      st->window_lo = bind(st, Ity_I64,
+                           IRExpr_Binop(Iop_Sub64, st->sp_now,
+                                        u64(VG_STACK_REDZONE_SZB)))
+                      ->Iex.RdTmp.tmp;
+   }
+   IRExpr* above = bind(st, Ity_I64,
+                        IRExpr_Binop(Iop_Sub64, addr,
+                                     IRExpr_RdTmp(st->window_lo)));
+   IRExpr* in_window = bind(st, Ity_I1,
+                            IRExpr_Binop(Iop_CmpLE64U, above,
+                                         u64(HH_STACK_WINDOW_SZB)));
+   return bind(st, Ity_I64, IRExpr_ITE(in_window, u64(0), addr));
 }
 
 /* False once a custom block has been seen in static data. */
@@ -317,15 +410,16 @@ static void add_mem_event(InstrState* st, Bool is_write, Int szB,
 
    load_per_superblock_words(st);
    AccessCache* cache = new_access_cache();
+   IRExpr* counted = outside_window(st, addr);   // addr, or 0
 
    /* The helper is needed if the address is in the heap range (and,
       with an inline update, missed it: a hit moves the offset out of
       range, one conditional move instead of two flag operations). */
    IRExpr* offset = bind(st, Ity_I64,
-                         IRExpr_Binop(Iop_Sub64, addr,
+                         IRExpr_Binop(Iop_Sub64, counted,
                                       IRExpr_RdTmp(st->heap_lo)));
    if (st->inline_updates) {
-      IRExpr* hit = add_cached_update(st, cache, is_write, szB, addr);
+      IRExpr* hit = add_cached_update(st, cache, is_write, szB, counted);
       offset = bind(st, Ity_I64, IRExpr_ITE(hit, u64(~0ULL), offset));
    }
    IRExpr* needs_helper = bind(st, Ity_I1,
@@ -433,8 +527,10 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    st.n_clocked   = 0;
    st.inline_updates = loops_to_itself(sbIn, vge);
    st.n_temps     = sbIn->tyenv->types_used;
-   st.is_sp_based = VG_(calloc)("hh.instr.sp", st.n_temps + 1, sizeof(Bool));
+   st.sp_base     = VG_(calloc)("hh.instr.sp", st.n_temps + 1, sizeof(UInt));
    st.sp_delta    = VG_(calloc)("hh.instr.spd", st.n_temps + 1, sizeof(Long));
+   st.n_sp_bases  = 0;
+   new_sp_base(&st);
 
    /* The preamble before the first IMark is copied unchanged. */
    Int i = 0;
@@ -458,13 +554,13 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
       } else if (hh_clo_accesses) {
          add_events_for(&st, sbIn->tyenv, stmt);
       }
-      track_sp_temps(&st, stmt);
       addStmtToIRSB(st.sbOut, stmt);
+      track_sp(&st, stmt);
    }
    if (n_imarks > 0)
       add_clock_update(&st, n_imarks);
 
-   VG_(free)(st.is_sp_based);
+   VG_(free)(st.sp_base);
    VG_(free)(st.sp_delta);
    return st.sbOut;
 }
