@@ -1,12 +1,14 @@
 """The benchmark's workloads: what each one runs and what it stresses.
 
 A workload is a command line (a program from bench/workloads/*.c compiled
-with -O2 -g, or a real program from Debian) plus the inputs it needs, which
+with -O2 -g, the Rust program bench/workloads/tokio_tasks built offline with
+cargo, or a real program from Debian) plus the inputs it needs, which
 this module generates deterministically under build/bench/.  Each workload
 has a kind that decides which performance target applies to it (see
 bench_report.py): "access" workloads are judged on heaphunt's overhead above
-Valgrind's floor, the others on its wall time against DHAT's, and the
-"many-blocks" ones also on peak memory.  Scale workloads run once per
+Valgrind's floor, "threaded" ones (several threads running guest code) on
+their time against DHAT's with the threaded target, the others on their
+wall time against DHAT's, and the "many-blocks" ones also on peak memory.  Scale workloads run once per
 benchmark (they measure completion and memory per block or per site, not
 a ratio to an error bar).
 
@@ -28,6 +30,7 @@ BUILD_DIR = REPO_DIR / "build" / "bench"
 
 # The kinds of workload, one target each (bench_report.TARGETS).
 ACCESS = "access"          # access-heavy: overhead above --tool=none vs DHAT's
+THREADED = "threaded"      # several threads: time vs DHAT's, threaded target
 OTHER = "other"            # everything else: wall time vs DHAT's
 
 # Sizes, full and --quick.
@@ -50,6 +53,9 @@ TEXT_BYTES = (2_000_000, 100_000)    # gzip's input
 XZ_BYTES = (500_000, 50_000)         # xz's input (a prefix of gzip's)
 PYTHON_ITEMS = (15_000, 2_000)
 CC1_FUNCTIONS = (3, 1)
+THREADPOOL_JOBS = (40_000, 2_000)
+THREADPOOL_THREADS = 4
+TOKIO_TASKS = (20_000, 1_000)
 
 
 class WorkloadError(Exception):
@@ -71,13 +77,13 @@ class Workload:
 
 
 def compile_workload(source: Path) -> Path:
-    """cc -O2 -g; rebuilt only when the source or a header beside it is
-    newer than the binary."""
+    """cc -O2 -g -pthread; rebuilt only when the source or a header beside
+    it is newer than the binary."""
     binary = BUILD_DIR / source.stem
     newest = max(p.stat().st_mtime for p in [source, *source.parent.glob("*.h")])
     if binary.exists() and binary.stat().st_mtime >= newest:
         return binary
-    cmd = ["cc", "-O2", "-g", "-o", str(binary), str(source)]
+    cmd = ["cc", "-O2", "-g", "-pthread", "-o", str(binary), str(source)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode:
         raise WorkloadError(f"compiling {source} failed:\n{done.stderr}")
@@ -174,6 +180,29 @@ def cc1_path() -> str:
     return path
 
 
+def build_tokio_tasks() -> str:
+    """cargo build --release --offline of bench/workloads/tokio_tasks, from
+    Debian's packaged tokio (librust-tokio-dev), into build/bench/."""
+    if not Path("/usr/share/cargo/registry").is_dir() or not any(
+            Path("/usr/share/cargo/registry").glob("tokio-1.*")):
+        raise WorkloadError("Debian's librust-tokio-dev is missing: run "
+                            "scripts/install-deps.sh")
+    found = subprocess.run(["bash", str(REPO_DIR / "scripts" / "install-rust.sh")],
+                           capture_output=True, text=True)
+    if found.returncode:
+        raise WorkloadError(f"scripts/install-rust.sh failed:\n{found.stderr}")
+    cargo = found.stdout.strip().splitlines()[-1]
+    target = BUILD_DIR / "tokio-target"
+    env = {"PATH": f"{Path(cargo).parent}:/usr/bin:/bin",
+           "HOME": str(Path.home()), "CARGO_TARGET_DIR": str(target)}
+    done = subprocess.run([cargo, "build", "--release", "--offline", "--quiet"],
+                          cwd=WORKLOAD_DIR / "tokio_tasks", env=env,
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise WorkloadError(f"building tokio_tasks failed:\n{done.stderr}")
+    return str(target / "release" / "tokio-tasks")
+
+
 def build_workloads(quick: bool) -> list[Workload]:
     """Compile the C workloads, generate the inputs, return every workload."""
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
@@ -193,6 +222,8 @@ def build_workloads(quick: bool) -> list[Workload]:
     py_script = write_once(BUILD_DIR / f"work{suffix}.py",
                            python_script(PYTHON_ITEMS[size]))
     cc1_in = write_once(BUILD_DIR / f"cc1{suffix}.c", cc1_source(CC1_FUNCTIONS[size]))
+    tokio_tasks = build_tokio_tasks()
+    n_jobs = THREADPOOL_JOBS[size]
 
     return [
         Workload("churn", [bins["churn"], str(CHURN_ITERS[size])],
@@ -241,6 +272,28 @@ def build_workloads(quick: bool) -> list[Workload]:
         Workload("cc1", [cc1_path(), "-quiet", "-O2", str(cc1_in), "-o", "/dev/null"],
                  f"gcc's cc1 -O2 on a generated file of {CC1_FUNCTIONS[size]} "
                  "functions: a large program, mostly Valgrind's translation cost"),
+        Workload("threadpool", [bins["threadpool"], str(n_jobs),
+                                str(THREADPOOL_THREADS)],
+                 f"{THREADPOOL_THREADS} threads share {n_jobs:,} jobs of 8 KiB of "
+                 "stack work each among heap blocks (the heap range covers "
+                 "their stacks)", kind=THREADED),
+        Workload("threadpool_main", [bins["threadpool"], str(n_jobs), "0"],
+                 f"threadpool's {n_jobs:,} jobs on the main thread alone: "
+                 "what the threads' work costs with one thread"),
+        Workload("tokio", [tokio_tasks, str(TOKIO_TASKS[size])],
+                 f"Tokio's multi-thread runtime (2 workers), {TOKIO_TASKS[size]:,} "
+                 "tasks that allocate, parse on their stacks and send through "
+                 "a channel", kind=THREADED),
+        Workload("sort_parallel", [which_or_fail("sort", "coreutils"), "-S", "64M",
+                                   "--parallel=2", str(sort_in), "-o", "/dev/null"],
+                 f"GNU sort --parallel=2 of {SORT_LINES[size]:,} lines",
+                 kind=THREADED),
+        Workload("xz_threads", [which_or_fail("xz", "xz-utils"), "-T2", "-2",
+                                f"--block-size={XZ_BYTES[size] // 2}", "-c",
+                                str(xz_in)],
+                 f"xz -T2 -2 of {XZ_BYTES[size] / 1e6:.1f} MB of text in two "
+                 "blocks: two compressing threads",
+                 kind=THREADED),
         Workload("scale_live", [bins["scale_live"], str(n_live)],
                  f"{n_live:,} live 16-byte blocks at the peak: memory per live "
                  "block", many_blocks=True, scale=True, live_blocks=n_live),

@@ -15,10 +15,17 @@ BENCH_DIR = REPO_DIR / "bench"
 sys.path.insert(0, str(BENCH_DIR))
 
 import bench_report as report  # noqa: E402
-from bench_workloads import ACCESS, OTHER, Workload  # noqa: E402
+from bench_workloads import ACCESS, OTHER, THREADED, Workload  # noqa: E402
 
 WORKLOADS = ["churn", "access", "smallblocks", "matmul", "hashtable", "memcpy", "leak",
-             "sort", "python3", "gzip", "xz", "cc1", "scale_live", "scale_sites"]
+             "sort", "python3", "gzip", "xz", "cc1", "threadpool", "threadpool_main",
+             "tokio", "sort_parallel", "xz_threads", "scale_live", "scale_sites"]
+
+# What only one workload's commands contain, where its name is not in them.
+MARKERS = {"python3": "/usr/bin/python3", "cc1": "/cc1 ", "sort": "--parallel=1",
+           "xz": " -T1 ", "threadpool": "/threadpool 2000 4",
+           "threadpool_main": "/threadpool 2000 0", "tokio": "/tokio-tasks 1000",
+           "sort_parallel": "--parallel=2", "xz_threads": " -T2 "}
 
 
 def test_dry_run_prints_every_workload_under_every_tool() -> None:
@@ -28,11 +35,9 @@ def test_dry_run_prints_every_workload_under_every_tool() -> None:
     commands = [line for line in done.stdout.splitlines() if not line.startswith("#")]
     assert len(commands) == 4 * len(WORKLOADS), done.stdout
     for name in WORKLOADS:
-        runs = [c for c in commands if f"/{name}" in c or f" {name}" in c
-                or (name == "python3" and "/usr/bin/python3" in c)
-                or (name == "cc1" and "/cc1 " in c)
-                or (name == "sort" and "/sort " in c)]
-        assert len(runs) >= 4, f"{name}: expected 4 commands, got {runs}"
+        marker = MARKERS.get(name, f"/{name} ")
+        runs = [c for c in commands if marker in c]
+        assert len(runs) == 4, f"{name}: expected 4 commands, got {runs}"
     assert sum("--accesses=no" in c for c in commands) == len(WORKLOADS)
     assert sum("--tool=dhat" in c for c in commands) == len(WORKLOADS)
     assert all("--num-callers=24" in c for c in commands if "scale_sites" in c)
@@ -61,6 +66,17 @@ def test_access_target_is_overhead_above_none() -> None:
     found = {v.target: v for v in report.verdicts([w], {"a": r})}
     assert found["(hh-none)/(dhat-none) <= 0.5"].wall_word == "PASS"
     assert found["noacc/none <= 1.5"].wall_word == "PASS"
+
+
+def test_threaded_target_is_time_against_dhat() -> None:
+    w = Workload("t", [], "", kind=THREADED)
+    # hh / dhat = 2.4 / 4 = 0.6 passes; 3.2 / 4 = 0.8 fails.
+    for hh, word in ((2.4, "PASS"), (3.2, "FAIL")):
+        r = fake_result({"none": 1, "dhat": 4, "hh": hh, "hh-noacc": 1.2},
+                        {"none": 1, "dhat": 1, "hh": 1, "hh-noacc": 1})
+        found = {v.target: v for v in report.verdicts([w], {"t": r})}
+        assert found["hh/dhat <= 0.7"].wall_word == word
+        assert "hh/dhat <= 1.0" not in found
 
 
 def test_other_target_and_memory_target_fail_when_above_dhat() -> None:
