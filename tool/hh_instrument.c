@@ -46,7 +46,10 @@
          a few times: a compiler spends most of its time under Valgrind
          translating.  So only a superblock that jumps back to its own
          start (a loop body, where array sweeps live) gets it; in other
-         superblocks the helper makes the same cache test in C.
+         superblocks the helper makes the same cache test in C.  An
+         access at the same address as an earlier one of the loop body
+         (c[j] += ..., a read then a write) reuses that one's test: its
+         block, hit and need of the helper (see same_address).
 
       c. DHAT's window and the heap range.  Every other address is
          first tested against DHAT's window, as DHAT does, and one
@@ -89,6 +92,18 @@
 /* DHAT's window: addresses in [SP - redzone, SP - redzone + 16 KiB]. */
 #define HH_STACK_WINDOW_SZB (16 * 1024)
 
+/* An inline-updated access, for later ones at the same address (see
+   same_address). */
+typedef struct {
+   IRTemp  addr;            // its address temporary
+   IRTemp  window_lo;       // SP's window when it was made
+   IRExpr* target;          // the block it updates, or no_block
+   IRExpr* needs_helper;
+   IRTemp  clock_stamped;   // the clock value stored in target
+} RememberedAccess;
+
+#define HH_REMEMBERED_ACCESSES 16
+
 typedef struct {
    IRSB*  sbOut;
    Int    offset_SP;     // guest state offset of the stack pointer
@@ -110,6 +125,8 @@ typedef struct {
    Long   cur_sp_delta;
    UInt   n_sp_bases;
    Int    n_temps;
+   RememberedAccess remembered[HH_REMEMBERED_ACCESSES];
+   Int    n_remembered;
 } InstrState;
 
 static IRExpr* bind(InstrState* st, IRType ty, IRExpr* e)
@@ -360,10 +377,10 @@ static AccessCache* new_access_cache(void)
    return cache;
 }
 
-/* The inline update through the access's cache entry; returns the
-   "hit" condition. */
-static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
-                                 Bool is_write, Int szB, IRExpr* addr)
+/* The block an inline update goes to: the one in the access's cache
+   entry if addr is inside it (*hit), else no_block. */
+static IRExpr* add_cache_test(InstrState* st, AccessCache* cache,
+                              IRExpr* addr, IRExpr** hit)
 {
    IRExpr* bk     = global_word(st, &cache->bk);
    IRExpr* lo     = load(st, Ity_I64,
@@ -371,10 +388,17 @@ static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
    IRExpr* len    = load(st, Ity_I64,
                          field_address(st, bk, offsetof(Block, inline_szB)));
    IRExpr* offset = bind(st, Ity_I64, IRExpr_Binop(Iop_Sub64, addr, lo));
-   IRExpr* hit    = bind(st, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, offset, len));
-   IRExpr* target = bind(st, Ity_I64,
-                         IRExpr_ITE(hit, bk,
-                                    mkIRExpr_HWord((HWord)&no_block)));
+   *hit = bind(st, Ity_I1, IRExpr_Binop(Iop_CmpLT64U, offset, len));
+   return bind(st, Ity_I64,
+               IRExpr_ITE(*hit, bk, mkIRExpr_HWord((HWord)&no_block)));
+}
+
+/* The inline update of target's counters; its last-access time only if
+   stamp_time (an earlier access may have stored the same clock value
+   there already). */
+static void add_counter_updates(InstrState* st, IRExpr* target,
+                                Bool is_write, Int szB, Bool stamp_time)
+{
    if (is_write) {
       /* written_after_read = 1 if the block has been read (a guarded
          store, since the flag is never cleared). */
@@ -392,12 +416,44 @@ static IRExpr* add_cached_update(InstrState* st, AccessCache* cache,
    } else {
       add_to_field(st, target, offsetof(Block, reads_bytes), u64(szB));
    }
-   addStmtToIRSB(st->sbOut,
-      IRStmt_Store(HH_ENDIAN,
-                   field_address(st, target,
-                                 offsetof(Block, t_last_access_instrs)),
-                   current_clock(st)));
-   return hit;
+   if (stamp_time)
+      addStmtToIRSB(st->sbOut,
+         IRStmt_Store(HH_ENDIAN,
+                      field_address(st, target,
+                                    offsetof(Block, t_last_access_instrs)),
+                      current_clock(st)));
+}
+
+/* An earlier inline-updated access of this superblock at the same
+   address temporary, with SP unchanged since, has the same block, the
+   same hit and the same need of the helper: its first byte is in the
+   same block, nothing frees or moves a block within a superblock
+   (client requests end it), and helpers only count.  A loop body that
+   reads and writes back the same element (c[j] += ...) tests the cache
+   once. */
+static RememberedAccess* same_address(InstrState* st, IRExpr* addr)
+{
+   if (addr->tag != Iex_RdTmp)
+      return NULL;
+   for (Int i = 0; i < st->n_remembered; i++) {
+      RememberedAccess* r = &st->remembered[i];
+      if (r->addr == addr->Iex.RdTmp.tmp && r->window_lo == st->window_lo)
+         return r;
+   }
+   return NULL;
+}
+
+static void remember_access(InstrState* st, IRExpr* addr, IRExpr* target,
+                            IRExpr* needs_helper)
+{
+   if (addr->tag != Iex_RdTmp || st->n_remembered == HH_REMEMBERED_ACCESSES)
+      return;
+   RememberedAccess* r = &st->remembered[st->n_remembered++];
+   r->addr          = addr->Iex.RdTmp.tmp;
+   r->window_lo     = st->window_lo;
+   r->target        = target;
+   r->needs_helper  = needs_helper;
+   r->clock_stamped = st->clock;
 }
 
 static void add_mem_event(InstrState* st, Bool is_write, Int szB,
@@ -412,19 +468,35 @@ static void add_mem_event(InstrState* st, Bool is_write, Int szB,
    AccessCache* cache = new_access_cache();
    IRExpr* counted = outside_window(st, addr);   // addr, or 0
 
-   /* The helper is needed if the address is in the heap range (and,
-      with an inline update, missed it: a hit moves the offset out of
-      range, one conditional move instead of two flag operations). */
-   IRExpr* offset = bind(st, Ity_I64,
-                         IRExpr_Binop(Iop_Sub64, counted,
-                                      IRExpr_RdTmp(st->heap_lo)));
-   if (st->inline_updates) {
-      IRExpr* hit = add_cached_update(st, cache, is_write, szB, counted);
-      offset = bind(st, Ity_I64, IRExpr_ITE(hit, u64(~0ULL), offset));
+   RememberedAccess* same = st->inline_updates ? same_address(st, addr)
+                                               : NULL;
+   IRExpr* needs_helper;
+   if (same != NULL) {
+      current_clock(st);
+      add_counter_updates(st, same->target, is_write, szB,
+                          same->clock_stamped != st->clock);
+      same->clock_stamped = st->clock;
+      needs_helper = same->needs_helper;
+   } else {
+      /* The helper is needed if the address is in the heap range (and,
+         with an inline update, missed it: a hit moves the offset out of
+         range, one conditional move instead of two flag operations). */
+      IRExpr* offset = bind(st, Ity_I64,
+                            IRExpr_Binop(Iop_Sub64, counted,
+                                         IRExpr_RdTmp(st->heap_lo)));
+      IRExpr* target = NULL;
+      if (st->inline_updates) {
+         IRExpr* hit;
+         target = add_cache_test(st, cache, counted, &hit);
+         add_counter_updates(st, target, is_write, szB, True);
+         offset = bind(st, Ity_I64, IRExpr_ITE(hit, u64(~0ULL), offset));
+      }
+      needs_helper = bind(st, Ity_I1,
+                          IRExpr_Binop(Iop_CmpLT64U, offset,
+                                       IRExpr_RdTmp(st->heap_span)));
+      if (st->inline_updates)
+         remember_access(st, addr, target, needs_helper);
    }
-   IRExpr* needs_helper = bind(st, Ity_I1,
-                               IRExpr_Binop(Iop_CmpLT64U, offset,
-                                            IRExpr_RdTmp(st->heap_span)));
 
    const HChar* name = is_write ? "hh_on_write_cached" : "hh_on_read_cached";
    void*        fn   = is_write ? (void*)hh_on_write_cached
@@ -530,6 +602,7 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
    st.sp_base     = VG_(calloc)("hh.instr.sp", st.n_temps + 1, sizeof(UInt));
    st.sp_delta    = VG_(calloc)("hh.instr.spd", st.n_temps + 1, sizeof(Long));
    st.n_sp_bases  = 0;
+   st.n_remembered = 0;
    new_sp_base(&st);
 
    /* The preamble before the first IMark is copied unchanged. */
