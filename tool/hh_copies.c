@@ -80,7 +80,7 @@ static CopySite* copy_site_for_ec(ExeContext* ec)
       return node->copy_site;
 
    CopySite probe;
-   hh_user_frames(ec, &probe.ips, &probe.n_ips);
+   hh_user_frames(ec, &probe.ips, &probe.n_ips, NULL);
    UWord key = 0, val = 0;
    CopySite* cs;
    if (VG_(lookupFM)(copy_site_by_ips, &key, &val, (UWord)&probe)) {

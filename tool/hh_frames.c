@@ -18,6 +18,9 @@
      without line information, so DHAT names those "0xADDR: setenv (in
      /path/vgpreload_dhat-<plat>.so)"; heaphunt's are named the same way,
      by their object, so that the two tools' sites can be matched.
+   - Whether a stack was cut at --num-callers frames before its end.
+   - The directory of a frame's source file (hh_frames_source_dir), for
+     the profile's side table: the frame strings leave it out.
 
    heaphunt's preload is recognised by its object: the DebugInfo whose
    file's base name is exactly vgpreload_heaphunt-<plat>.so, found once
@@ -32,6 +35,7 @@
 #include "pub_tool_libcfile.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
 
 #include "hh_tool.h"
 
@@ -107,7 +111,19 @@ static Bool is_alloc_fn_frame(DiEpoch ep, Addr ip)
    return VG_(get_fnname)(ep, ip, &fn_name) && hh_is_alloc_fn(fn_name);
 }
 
-void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
+/* Whether the function at ip is where a thread's stack starts: the
+   outermost frames of a thread other than the main one. */
+static Bool is_thread_start(DiEpoch ep, Addr ip)
+{
+   const HChar* fn_name = NULL;
+   return VG_(get_fnname)(ep, ip, &fn_name)
+          && (VG_(strcmp)(fn_name, "start_thread") == 0
+              || VG_(strcmp)(fn_name, "clone") == 0
+              || VG_(strcmp)(fn_name, "clone3") == 0);
+}
+
+void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out,
+                    Bool* cut_out)
 {
    UInt cap = (UInt)VG_(get_ExeContext_n_ips)(ec);
    tl_assert(cap > 0);
@@ -129,6 +145,15 @@ void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
    }
 
    DiEpoch ep = VG_(get_ExeContext_epoch)(ec);
+   /* Cut at the limit: the unwinder stopped because it had recorded
+      --num-callers frames, not at the stack's end (main, the C library's
+      start-up, a thread's start, or an address that is not code). */
+   if (cut_out != NULL)
+      *cut_out = cap >= (UInt)VG_(clo_backtrace_size) && c.n_ips == cap
+                 && VG_(get_fnname_kind_from_IP)(ep, c.ips[cap - 1])
+                       == Vg_FnNameNormal
+                 && !is_thread_start(ep, c.ips[cap - 1]);
+
    UInt skip = 0;
    while (skip < c.n_ips && is_preload_ip(ep, c.ips[skip]))
       skip++;
@@ -149,8 +174,9 @@ void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out)
 /* "0xADDR: fn (in /path/object)", as VG_(describe_IP) writes a frame
    without line information. */
 static void describe_by_object(DiEpoch ep, Addr ip,
-                               void (*emit)(const HChar*, void*),
-                               void* opaque)
+                               void (*emit)(const HChar*, const FrameSource*,
+                                            void*),
+                               const FrameSource* src, void* opaque)
 {
    const HChar* fn  = NULL;
    const HChar* obj = NULL;
@@ -164,21 +190,134 @@ static void describe_by_object(DiEpoch ep, Addr ip,
    SizeT  len = VG_(strlen)(prefix) + VG_(strlen)(fn) + VG_(strlen)(obj) + 8;
    HChar* description = VG_(malloc)("hh.frames.describe", len);
    VG_(snprintf)(description, (Int)len, "%s%s (in %s)", prefix, fn, obj);
-   emit(description, opaque);
+   emit(description, src, opaque);
    VG_(free)(description);
 }
 
 void hh_frames_describe(DiEpoch ep, Addr ip,
-                        void (*emit)(const HChar* description, void*),
+                        void (*emit)(const HChar* description,
+                                     const FrameSource* src, void*),
                         void* opaque)
 {
+   FrameSource src = { ep, ip, NULL, True };
    if (is_preload_ip(ep, ip)) {
-      describe_by_object(ep, ip, emit, opaque);
+      describe_by_object(ep, ip, emit, &src, opaque);
       return;
    }
+   /* NULL when no call is inlined at ip: describe_IP then describes ip
+      alone. */
    InlIPCursor* cursor = VG_(new_IIPC)(ep, ip);
+   src.cursor = cursor;
+   src.by_object = False;
    do {
-      emit(VG_(describe_IP)(ep, ip, cursor), opaque);
+      emit(VG_(describe_IP)(ep, ip, cursor), &src, opaque);
    } while (VG_(next_IIPC)(cursor));
    VG_(delete_IIPC)(cursor);
+}
+
+//------------------------------------------------------------//
+//--- The directory of a frame's source file               ---//
+//------------------------------------------------------------//
+
+/* The text between <tag> and </tag> in a frame's XML description,
+   unescaped (XML escapes &, < and >, nothing else), into *buf, grown as
+   needed; False if the description has no such text. */
+static Bool xml_field(const HChar* xml, const HChar* tag, HChar** buf,
+                      SizeT* cap)
+{
+   HChar open_tag[16], close_tag[16];
+   VG_(snprintf)(open_tag, sizeof open_tag, "<%s>", tag);
+   VG_(snprintf)(close_tag, sizeof close_tag, "</%s>", tag);
+   const HChar* open  = VG_(strstr)(xml, open_tag);
+   const HChar* close = open == NULL ? NULL : VG_(strstr)(open, close_tag);
+   if (close == NULL)
+      return False;
+   const HChar* from = open + VG_(strlen)(open_tag);
+   SizeT len = (SizeT)(close - from);
+   if (len == 0)
+      return False;
+   if (*cap < len + 1) {
+      *cap = len + 1;
+      *buf = VG_(realloc)("hh.frames.xml_field", *buf, *cap);
+   }
+   HChar* out = *buf;
+   SizeT  n = 0;
+   while (from < close) {
+      if (VG_(strncmp)(from, "&amp;", 5) == 0) {
+         out[n++] = '&'; from += 5;
+      } else if (VG_(strncmp)(from, "&lt;", 4) == 0) {
+         out[n++] = '<'; from += 4;
+      } else if (VG_(strncmp)(from, "&gt;", 4) == 0) {
+         out[n++] = '>'; from += 4;
+      } else {
+         out[n++] = *from++;
+      }
+   }
+   out[n] = 0;
+   return True;
+}
+
+/* The public API gives the directory of an inlined call's source file in
+   one place only: VG_(describe_IP)'s XML form, "<dir>...</dir>", which
+   it writes when VG_(clo_xml) is set (the text form shows the directory
+   only under --fullpath-after, which would change the frame strings).
+   heaphunt has no XML output, so VG_(clo_xml) is False outside this
+   call, and nothing else runs while the core's lock is held.
+
+   The directory returned is the one that, joined with the file as the
+   description shows it ("0xADDR: fn (FILE:LINE)"), gives the source's
+   path: the debug info's directory when FILE is its file name (rustc
+   records some names with a relative directory, "library/alloc/src/
+   vec/mod.rs" in "/rustc/<hash>"), the part --fullpath-after left out
+   when that option put a directory into FILE, none when FILE is a whole
+   path. */
+const HChar* hh_frames_source_dir(const FrameSource* src,
+                                  const HChar* description)
+{
+   static HChar *dir = NULL, *file = NULL;
+   static SizeT dir_cap = 0, file_cap = 0;
+   if (src->by_object)
+      return NULL;
+   Bool xml = VG_(clo_xml);
+   VG_(clo_xml) = True;
+   const HChar* described = VG_(describe_IP)(src->ep, src->ip, src->cursor);
+   VG_(clo_xml) = xml;
+   if (!xml_field(described, "dir", &dir, &dir_cap)
+       || !xml_field(described, "file", &file, &file_cap))
+      return NULL;
+
+   /* FILE: from the last " (" to the last ':' of the description. */
+   const HChar* shown = NULL;
+   for (const HChar* p = description; (p = VG_(strstr)(p, " (")) != NULL;
+        p++)
+      shown = p + 2;
+   const HChar* colon = shown == NULL ? NULL : VG_(strrchr)(shown, ':');
+   if (colon == NULL)
+      return NULL;
+   SizeT shown_len = (SizeT)(colon - shown);
+   if (shown[0] == '/')
+      return NULL;
+   if (shown_len == VG_(strlen)(file)
+       && VG_(strncmp)(shown, file, shown_len) == 0)
+      return dir;
+   /* The path is dir/file; FILE is a tail of it after a '/'. */
+   SizeT dir_len = VG_(strlen)(dir), file_len = VG_(strlen)(file);
+   SizeT path_len = dir_len + 1 + file_len;
+   if (shown_len >= path_len)
+      return NULL;
+   HChar* path = VG_(malloc)("hh.frames.path", path_len + 1);
+   VG_(sprintf)(path, "%s/%s", dir, file);
+   SizeT cut = path_len - shown_len;   // where FILE starts in path
+   Bool  tail = path[cut - 1] == '/'
+                && VG_(strncmp)(path + cut, shown, shown_len) == 0;
+   if (tail) {
+      path[cut - 1] = 0;
+      if (dir_cap < cut) {
+         dir_cap = cut;
+         dir = VG_(realloc)("hh.frames.xml_field", dir, dir_cap);
+      }
+      VG_(strcpy)(dir, path);
+   }
+   VG_(free)(path);
+   return tail && dir[0] != 0 ? dir : NULL;
 }

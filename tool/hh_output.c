@@ -9,11 +9,17 @@
      hhHistLimit  the largest block size that gets an access histogram
      hhTotals     the summary numbers, so readers need not add up sites
 
+     hhNumCallers the --num-callers limit; a site whose stack it cut
+                  has "hhCut"
+
    Frames are described as DHAT describes them (hh_frames.c),
    deduplicated into a frame table whose entry 0 is "[root]".  Each
    object named by a frame without source information ("0xADDR: fn (in
    /path/obj)") is listed in "hhObjs" with its load bias, so that readers
-   can show a frame without a symbol as obj+0xOFFSET.
+   can show a frame without a symbol as obj+0xOFFSET; the directory of
+   each frame's source file, which the strings leave out, is in
+   "hhFrameDirs", so that readers can tell a program's mod.rs from the
+   standard library's.
 
    The file appears complete or not at all (hh_outfile.c). */
 
@@ -43,6 +49,12 @@
 
 static WordFM* frame_numbers = NULL;   // HChar* description -> index
 static XArray* frames_in_order = NULL; // HChar*, by index
+/* The directory of each frame's source file, for "hhFrameDirs": the
+   distinct directories in order of first use, and per frame (by index)
+   its directory's number, or -1. */
+static WordFM* dir_numbers = NULL;     // HChar* directory (owned) -> number
+static XArray* dirs_in_order = NULL;   // HChar*, by number
+static XArray* frame_dirs = NULL;      // Long, by frame index
 /* Objects named by frames without source information ("0xADDR: fn (in
    /path/obj)", "0xADDR: ??? (in /path/obj)"): path -> load bias, for
    "hhObjs", so that readers can show obj+0xOFF. */
@@ -62,6 +74,14 @@ static void frame_table_init(void)
    HChar* root = VG_(strdup)("hh.out.root", "[root]");
    VG_(addToFM)(frame_numbers, (UWord)root, 0);
    VG_(addToXA)(frames_in_order, &root);
+   dir_numbers   = VG_(newFM)(VG_(malloc), "hh.out.dirs", VG_(free),
+                              cmp_strings);
+   dirs_in_order = VG_(newXA)(VG_(malloc), "hh.out.dir_list", VG_(free),
+                              sizeof(HChar*));
+   frame_dirs    = VG_(newXA)(VG_(malloc), "hh.out.frame_dirs", VG_(free),
+                              sizeof(Long));
+   Long no_dir = -1;
+   VG_(addToXA)(frame_dirs, &no_dir);   // "[root]"
    objects_named = VG_(newFM)(VG_(malloc), "hh.out.objects", VG_(free),
                               cmp_strings);
 }
@@ -115,16 +135,34 @@ static void note_object_of_frame(const HChar* description, DiEpoch ep,
    VG_(addToFM)(objects_named, (UWord)VG_(strdup)("hh.out.obj", obj), bias);
 }
 
-static UWord frame_number(const HChar* description, DiEpoch ep, Addr ip)
+/* The number of a source directory in "hhFrameDirs", or -1 for none. */
+static Long dir_number(const HChar* dir)
+{
+   if (dir == NULL)
+      return -1;
+   UWord key = 0, number = 0;
+   if (VG_(lookupFM)(dir_numbers, &key, &number, (UWord)dir))
+      return (Long)number;
+   HChar* copy = VG_(strdup)("hh.out.dir", dir);
+   number = (UWord)VG_(sizeXA)(dirs_in_order);
+   VG_(addToFM)(dir_numbers, (UWord)copy, number);
+   VG_(addToXA)(dirs_in_order, &copy);
+   return (Long)number;
+}
+
+static UWord frame_number(const HChar* description, const FrameSource* src)
 {
    UWord key = 0, index = 0;
    if (VG_(lookupFM)(frame_numbers, &key, &index, (UWord)description))
       return index;
-   note_object_of_frame(description, ep, ip);
+   note_object_of_frame(description, src->ep, src->ip);
+   /* Copied before the directory is asked for: that overwrites it. */
    HChar* copy = VG_(strdup)("hh.out.frame", description);
    index = (UWord)VG_(sizeXA)(frames_in_order);
    VG_(addToFM)(frame_numbers, (UWord)copy, index);
    VG_(addToXA)(frames_in_order, &copy);
+   Long dir = dir_number(hh_frames_source_dir(src, copy));
+   VG_(addToXA)(frame_dirs, &dir);
    return index;
 }
 
@@ -141,6 +179,12 @@ static void frame_table_free(void)
    VG_(deleteXA)(frames_in_order);
    frame_numbers = NULL;
    frames_in_order = NULL;
+   VG_(deleteFM)(dir_numbers, free_frame_string, NULL);
+   VG_(deleteXA)(dirs_in_order);
+   VG_(deleteXA)(frame_dirs);
+   dir_numbers = NULL;
+   dirs_in_order = NULL;
+   frame_dirs = NULL;
 }
 
 //------------------------------------------------------------//
@@ -150,27 +194,24 @@ static void frame_table_free(void)
 typedef struct {
    JsonOut* out;
    Bool     first;
-   DiEpoch  ep;
-   Addr     ip;      // the frame being described
 } FrameWriter;
 
-static void write_frame(const HChar* description, void* opaque)
+static void write_frame(const HChar* description, const FrameSource* src,
+                        void* opaque)
 {
    FrameWriter* w = (FrameWriter*)opaque;
    hh_json_printf(w->out, "%c%lu", w->first ? '[' : ',',
-                  frame_number(description, w->ep, w->ip));
+                  frame_number(description, src));
    w->first = False;
 }
 
 static void write_frames(JsonOut* out, const Addr* ips, UInt n_ips,
                          DiEpoch ep)
 {
-   FrameWriter w = { out, True, ep, 0 };
+   FrameWriter w = { out, True };
    hh_json_raw(out, "  ,\"fs\":");
-   for (UInt i = 0; i < n_ips; i++) {
-      w.ip = ips[i];
+   for (UInt i = 0; i < n_ips; i++)
       hh_frames_describe(ep, ips[i], write_frame, &w);
-   }
    tl_assert(!w.first);   // a site always has a frame
    hh_json_raw(out, "]\n");
 }
@@ -221,6 +262,8 @@ static void write_site_extras(JsonOut* out, const Site* s)
    if (hh_reach_scanned)
       hh_json_printf(out, "  ,\"hhLostB\":%llu,\"hhLostK\":%llu\n",
                      s->lost_bytes, s->lost_blocks);
+   if (s->stack_cut)
+      hh_json_raw(out, "  ,\"hhCut\":true\n");
    hh_json_printf(out, "  ,\"hhIdleI\":%llu,\"hhFirstT\":%llu"
                   ",\"hhLastT\":%llu\n",
                   s->idle_instrs, s->first_alloc_instrs,
@@ -406,6 +449,29 @@ static void write_copy_sites(JsonOut* out, const Long* out_index)
    hh_json_raw(out, "]\n");
 }
 
+/* hhFrameDirs: the directory of each frame's source file, as numbers
+   into a list of the distinct directories. */
+static void write_frame_dirs(JsonOut* out)
+{
+   hh_json_raw(out, ",\"hhFrameDirs\":{\"d\":[");
+   Word n_dirs = VG_(sizeXA)(dirs_in_order);
+   for (Word i = 0; i < n_dirs; i++) {
+      hh_json_raw(out, i == 0 ? "\n  " : "\n  ,");
+      hh_json_string(out, *(HChar**)VG_(indexXA)(dirs_in_order, i));
+   }
+   hh_json_raw(out, "]\n  ,\"f\":[");
+   Word n_frames = VG_(sizeXA)(frame_dirs);
+   tl_assert(n_frames == VG_(sizeXA)(frames_in_order));
+   for (Word i = 0; i < n_frames; i++) {
+      Long dir = *(Long*)VG_(indexXA)(frame_dirs, i);
+      if (dir < 0)
+         hh_json_raw(out, i == 0 ? "null" : ",null");
+      else
+         hh_json_printf(out, "%s%lld", i == 0 ? "" : ",", dir);
+   }
+   hh_json_raw(out, "]}\n");
+}
+
 static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
 {
    hh_json_raw(out, "{\"dhatFileVersion\":2\n");
@@ -423,6 +489,7 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
    hh_json_raw(out, ",\"hhVersion\":");
    hh_json_string(out, HEAPHUNT_VERSION);
    hh_json_printf(out, "\n,\"hhHistLimit\":%lu\n", hh_clo_histogram_max);
+   hh_json_printf(out, ",\"hhNumCallers\":%d\n", VG_(clo_backtrace_size));
    hh_json_printf(out, ",\"hhCopies\":%s\n", hh_clo_copies ? "true" : "false");
    hh_json_printf(out, ",\"hhAccesses\":%s\n",
                   hh_clo_accesses ? "true" : "false");
@@ -478,6 +545,7 @@ static void write_profile_body(JsonOut* out, const SitesSnapshot* snap)
       hh_json_raw(out, "\n");
    }
    hh_json_raw(out, " ]\n");
+   write_frame_dirs(out);
 
    hh_json_raw(out, ",\"hhObjs\":[");
    UWord obj_key = 0, bias = 0;

@@ -144,7 +144,8 @@ Site* hh_site_for_ec(ExeContext* ec)
 
    Addr* ips;
    UInt  n_ips;
-   hh_user_frames(ec, &ips, &n_ips);
+   Bool  cut;
+   hh_user_frames(ec, &ips, &n_ips, &cut);
    tl_assert(n_ips > 0);
 
    Site  probe;
@@ -160,6 +161,7 @@ Site* hh_site_for_ec(ExeContext* ec)
       VG_(addToFM)(site_by_ips, (UWord)site, 0);
       VG_(addToXA)(sites_in_order, &site);
    }
+   site->stack_cut = site->stack_cut || cut;
 
    node = VG_(malloc)("hh.sites.node", sizeof(EcSiteNode));
    node->ecu  = ecu;

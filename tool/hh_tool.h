@@ -123,16 +123,33 @@ void  hh_instrument_note_custom_block(Addr a, SizeT szB);
 
 /* The frames of an allocation or copy stack that the user wants to see:
    the leading frames of heaphunt's preload and of --alloc-fn functions
-   removed.  Never empty; the array is VG_(malloc)ed. */
-void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out);
+   removed.  Never empty; the array is VG_(malloc)ed.  *cut_out (unless
+   NULL): the stack was cut at --num-callers frames before its end. */
+void hh_user_frames(ExeContext* ec, Addr** ips_out, UInt* n_out,
+                    Bool* cut_out);
 /* Orders frame lists (for the site and copy-site tables). */
 Word hh_cmp_frame_lists(const Addr* ips1, UInt n1, const Addr* ips2,
                         UInt n2);
+/* Where the frame being described comes from (valid during emit). */
+typedef struct {
+   DiEpoch             ep;
+   Addr                ip;
+   const InlIPCursor*  cursor;     // NULL when no call is inlined at ip
+   Bool                by_object;  // a preload frame, named by its object
+} FrameSource;
 /* Calls emit with the description of the frame at ip as DHAT writes it,
    once per inlined call; frames of heaphunt's preload by their object. */
 void hh_frames_describe(DiEpoch ep, Addr ip,
-                        void (*emit)(const HChar* description, void*),
+                        void (*emit)(const HChar* description,
+                                     const FrameSource* src, void*),
                         void* opaque);
+/* The directory of the source file of the frame emit was given (for an
+   inlined call, the file of that call), such that DIR/FILE is the
+   source's path, FILE as the description shows it; NULL when the debug
+   info has none or FILE is a whole path.  It overwrites the description
+   given to emit: pass a copy of it.  Valid until the next call. */
+const HChar* hh_frames_source_dir(const FrameSource* src,
+                                  const HChar* description);
 
 //------------------------------------------------------------//
 //--- Blocks and sites (hh_blocks.c, hh_sites.c)           ---//
@@ -208,6 +225,7 @@ struct _Site {
    DiEpoch epoch;        // the epoch in which ips can be described
    UInt    index;        // creation order, from 0
    Bool    ignored;      // under an --ignore-fn function: not counted
+   Bool    stack_cut;    // a stack of it was cut at --num-callers frames
 
    ULong total_blocks;   // allocated in the whole run (realloc counts)
    ULong total_bytes;
