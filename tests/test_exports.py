@@ -153,6 +153,8 @@ def interpreted_profile(native: Path) -> Path:
     site = next(pp for pp in doc["pps"] if "new_record" in ftbl[pp["fs"][0]])
     first = len(ftbl)
     ftbl += INTERPRETED_FRAMES
+    # The tool gives every frame table entry its source directory, or null.
+    doc["hhFrameDirs"]["f"] += [None] * len(INTERPRETED_FRAMES)
     site["fs"] = [first, first + 1, first + 2, site["fs"][-1]]
     out = WORK_DIR / "interpreted.json"
     out.write_text(json.dumps(doc))

@@ -1,15 +1,27 @@
 """Where each frame's source is, and stacks cut at --num-callers: the
 tool's hhFrameDirs, hhNumCallers and per-site hhCut (docs/json-format.md),
-on tests/programs/frames/source_dirs.c, whose header derives them.
+on tests/programs/frames/source_dirs.c, whose header derives them; and
+what the readers do with them: the frame rules also match a frame's whole
+source path, and a finding whose stack was cut before any frame of the
+program says so (heaphunt report and the viewer alike).
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import heaphunt_testlib as lib
+
+sys.path.insert(0, str(lib.REPO_DIR / "python"))
+from heaphunt import load  # noqa: E402
+from heaphunt.frames import group_sites  # noqa: E402
+from heaphunt.rules import default_rules, with_frames  # noqa: E402
+from heaphunt.textfmt import percent  # noqa: E402
 
 PROGRAM_DIR = lib.PROGRAMS_DIR / "frames"
 SOURCE = PROGRAM_DIR / "source_dirs.c"
@@ -92,3 +104,76 @@ def test_directories_do_not_change_frame_strings(tmp_path: Path) -> None:
     for i in site_of(p, 100)["fs"]:
         where = p["ftbl"][i].rsplit(" (", 1)[1]
         assert "/" not in where, p["ftbl"][i]
+
+
+# --------------------------------------------------------------------------
+# The readers: rules matched against the whole path, the cut-stack hint
+# --------------------------------------------------------------------------
+
+def report(profile_path: Path, *options: str) -> list[str]:
+    """The lines under `Findings:` of `heaphunt report`."""
+    proc = subprocess.run([str(lib.REPO_DIR / "bin" / "heaphunt"), "report", str(profile_path),
+                           *options], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    return [line.strip() for line in lines[lines.index("Findings:") + 1:] if line.strip()]
+
+
+def run_to_file(tmp_path: Path, *options: str) -> Path:
+    result = lib.run_tool("heaphunt", [str(lib.build_program("frames/source_dirs"))],
+                          tmp_path, extra_options=list(options))
+    assert result.profile is not None, result.stderr
+    return result.profile_path
+
+
+def test_skip_frames_matches_the_source_directory(tmp_path: Path) -> None:
+    """arena_alloc's frame string says only "arena.h"; its directory,
+    tests/programs/frames/inl, is what --skip-frames '/frames/inl/' names:
+    the 100 bytes are then named by make_record, which called it."""
+    path = run_to_file(tmp_path)
+    p = load(path)
+    arena = marker_line(PROGRAM_DIR / "inl" / "arena.h", "ARENA_MALLOC")
+    by_tb = {g.site.tb: g.name for g in group_sites(p, default_rules())}
+    assert by_tb[100] == f"arena_alloc (arena.h:{arena})"
+    skipped = with_frames(default_rules(), skip=["/frames/inl/"])
+    by_tb = {g.site.tb: g.name for g in group_sites(p, skipped)}
+    assert re.fullmatch(r"make_record \(source_dirs\.c:\d+\)", by_tb[100]), by_tb
+    # Without the directories (a DHAT file, or an older heaphunt's), the
+    # expression matches nothing: the name stays arena_alloc's.
+    p.frame_dirs = None
+    by_tb = {g.site.tb: g.name for g in group_sites(p, skipped)}
+    assert by_tb[100] == f"arena_alloc (arena.h:{arena})"
+
+
+HINT = ("; its stack was cut at --num-callers={n}, all in library code: run again with "
+        "--num-callers={m} to reach the program's own frame")
+
+
+def test_a_finding_whose_stack_was_cut_says_so(tmp_path: Path) -> None:
+    """With deep() counted as library code (--skip-frames), the 64-byte
+    block's stack has no frame of the program within the 12 recorded: the
+    peak finding (64 of the 174 bytes live at the peak, 36%) says the
+    stack was cut and what to run.  Recorded to its end (--num-callers=30),
+    the same block is named by main, with no hint."""
+    skip = r"^deep \("
+    deep_line = marker_line(SOURCE, "DEEP_MALLOC")
+    cut_path = run_to_file(tmp_path / "cut")
+    tg = load(cut_path).tg
+    cut = [f for f in report(cut_path, "--skip-frames", skip) if f.startswith("[peak] 64 bytes")]
+    assert cut == [f"[peak] 64 bytes ({percent(64, 174)}%) of the heap at its peak ({tg:,} instrs) "
+                   f"was allocated at deep (source_dirs.c:{deep_line})" + HINT.format(n=12, m=40)], cut
+    whole = [f for f in report(run_to_file(tmp_path / "whole", "--num-callers=30"), "--skip-frames", skip)
+             if f.startswith("[peak] 64 bytes")]
+    assert len(whole) == 1 and "--num-callers" not in whole[0], whole
+    assert re.search(r"was allocated at main \(source_dirs\.c:\d+\)$", whole[0]), whole
+
+
+def test_the_viewer_agrees(tmp_path: Path) -> None:
+    """findings.js reads hhFrameDirs and hhCut as findings.py does."""
+    from test_findings_parity import compare
+    cut = run_to_file(tmp_path / "cut")
+    whole = run_to_file(tmp_path / "whole", "--num-callers=30")
+    compare([("source_dirs", cut, [], [], None, 0),
+             ("source_dirs, deep skipped", cut, [r"^deep \("], [], None, 0),
+             ("source_dirs, inl skipped", cut, ["/frames/inl/"], [], None, 0),
+             ("source_dirs at 30, deep skipped", whole, [r"^deep \("], [], None, 0)])

@@ -30,7 +30,7 @@ import heaphunt_testlib as lib
 
 sys.path.insert(0, str(lib.REPO_DIR / "python"))
 from heaphunt import findings as F, history, load  # noqa: E402
-from heaphunt.frames import group_sites  # noqa: E402
+from heaphunt.frames import Classifier, group_sites  # noqa: E402
 from heaphunt.rules import default_rules  # noqa: E402
 
 HUNT = lib.REPO_DIR / "examples" / "hunt"
@@ -122,6 +122,25 @@ def test_tokio_cells_one_per_task_all_released(tokio_profile: Path) -> None:
     assert (g.max_bytes, g.max_blocks) == (site.tb, REQUESTS)
     # Below it: tokio's spawn path and std's Box, library code.
     assert any(f.startswith("tokio::") or "tokio::" in f for f in map(_fn, place.plumbing))
+
+
+def test_tokio_no_place_is_named_by_std_or_a_crate(tokio_profile: Path) -> None:
+    """Rust's std inlined into a function names only its file, as in
+    `init (mod.rs:41)` (std's stack-overflow handler, run before main):
+    the profile's hhFrameDirs say it is in /rustc/<hash>/, so no place with
+    a frame of the program is named by a frame of std (/rustc/) or of a
+    crate (/usr/share/cargo/registry/)."""
+    p = load(tokio_profile)
+    assert p.frame_dirs, "the profile has no hhFrameDirs"
+    rules = default_rules()
+    classifier = Classifier(rules, p.frame_dirs)
+    inlined_std = [f for f in p.frame_table if re.search(r": init \(mod\.rs:\d+\)$", f)]
+    assert inlined_std and all(p.frame_dirs[f].startswith("/rustc/") for f in inlined_std)
+    assert not any(classifier.is_program(f) for f in inlined_std)
+    for g in group_sites(p, rules):
+        if classifier.is_program(g.frames[0]):
+            where = p.frame_dirs.get(g.frames[0], "")
+            assert not where.startswith(("/rustc/", "/usr/share/cargo/registry/")), (g.name, where)
 
 
 def _fn(frame: str) -> str:

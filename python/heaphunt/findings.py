@@ -94,8 +94,18 @@ def _pro_rata_bytes(site: Site, blocks: int) -> int:
     return site.tb * blocks // site.tbk if site.tbk else 0
 
 
+def cut_hint(num_callers: int | None) -> str:
+    """Said after a finding whose place has no frame of the program because
+    its stack was cut at --num-callers."""
+    limit = num_callers or 12
+    return (f"; its stack was cut at --num-callers={limit}, all in library code: run again with "
+            f"--num-callers={max(40, 2 * limit)} to reach the program's own frame")
+
+
 def _finding(kind: str, c: Context, nbytes: int, nblocks: int, sentence: str,
              held_instrs: int = 0) -> Finding:
+    if c.group.cut_short:
+        sentence += cut_hint(c.profile.num_callers)
     harm = float(nbytes) * float(held_instrs) if kind in HELD_KINDS else 0.0
     return Finding(kind=kind, site=c.group.site, sites=tuple(s.index for s in c.group.members),
                    name=c.name, bytes_involved=nbytes, blocks_involved=nblocks, harm=harm,

@@ -101,28 +101,43 @@ def display(frame: str, objs: list[tuple[str, int]] | None) -> str:
 
 class Classifier:
     """Which tier each frame string is in, by the rules' expressions,
-    computed once per distinct frame string."""
+    computed once per distinct frame string.  With the profile's
+    hhFrameDirs (`dirs`), the expressions are also matched against the
+    frame with its source file's whole path, "init (/rustc/<hash>/library/
+    std/src/sys/pal/unix/mod.rs:41)": std's code inlined into a program's
+    function names only its file, mod.rs, which a program has too."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, dirs: dict[str, str] | None = None) -> None:
         self._alloc = _combined(rules.alloc)
         self._library = _combined(rules.library)
         self._keep = _combined(rules.keep)
+        self._dirs = dirs or {}
         self._cache: dict[str, int] = {}
 
     def tier(self, frame: str) -> int:
         t = self._cache.get(frame)
         if t is None:
-            text = rule_text(frame)
-            if self._keep is not None and self._keep.search(text):
+            texts = [rule_text(frame)]
+            path = path_text(texts[0], self._dirs.get(frame))
+            if path is not None:
+                texts.append(path)
+
+            def matches(expr: re.Pattern | None) -> bool:
+                return expr is not None and any(expr.search(text) for text in texts)
+
+            if matches(self._keep):
                 t = PROGRAM
-            elif self._alloc is not None and self._alloc.search(text):
+            elif matches(self._alloc):
                 t = ALLOC
-            elif self._library is not None and self._library.search(text):
+            elif matches(self._library):
                 t = LIBRARY
             else:
                 t = PROGRAM
             self._cache[frame] = t
         return t
+
+    def is_program(self, frame: str) -> bool:
+        return self.tier(frame) == PROGRAM
 
     def responsible(self, frames: list[str]) -> int:
         """Index of the responsible frame (0 for an empty stack)."""
@@ -139,6 +154,17 @@ class Classifier:
         return 0
 
 
+def path_text(text: str, directory: str | None) -> str | None:
+    """The rule text with the source file's directory put before its name:
+    "fn (DIR/file.rs:41)"; None without a directory."""
+    if directory is None or not text.endswith(")"):
+        return None
+    at = text.rfind(" (")
+    if at < 0:
+        return None
+    return f"{text[:at + 2]}{directory}/{text[at + 2:]}"
+
+
 def _combined(patterns: tuple[str, ...]) -> re.Pattern | None:
     # ASCII: \w and \d mean what they mean in the viewer's JavaScript.
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.ASCII) if patterns else None
@@ -153,6 +179,10 @@ class Group:
     stack: list[str]           # the first member's frames, a tool's preload left out
     start: int                 # the responsible frame's index in stack
     name: str = ""             # how sentences and reports call it
+    # No frame of the program was found, and a member's stack was cut at
+    # --num-callers: its callers, the program's code among them, are missing
+    # (only said when another place of the profile is the program's).
+    cut_short: bool = False
 
     @property
     def frames(self) -> list[str]:
@@ -173,7 +203,7 @@ def group_sites(profile: Profile, rules: Rules) -> list[Group]:
     """Every site in a group, groups in the order of their first site, each
     named by its responsible frame, with its caller when another group has
     a responsible frame of the same name."""
-    classifier = Classifier(rules)
+    classifier = Classifier(rules, profile.frame_dirs)
     by_key: dict[tuple[str, ...], tuple[list[str], int, list[Site]]] = {}
     for site in profile.sites:
         stack = site.user_frames
@@ -187,6 +217,13 @@ def group_sites(profile: Profile, rules: Rules) -> list[Group]:
     groups = [Group(index=i, members=members, site=merged_site(members), stack=stack,
                     start=start)
               for i, (stack, start, members) in enumerate(by_key.values())]
+    # A stack cut before any frame of the program: a deeper one would reach
+    # it, unless the program has no frame anywhere (an interpreter's
+    # profile without its script's frames).
+    own = [bool(g.frames) and classifier.is_program(g.frames[0]) for g in groups]
+    if any(own):
+        for g, is_own in zip(groups, own):
+            g.cut_short = not is_own and any(m.cut for m in g.members)
     name_counts: dict[str, int] = {}
     for g in groups:
         g.name = _own_name(g, profile)

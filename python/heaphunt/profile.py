@@ -155,6 +155,7 @@ class Site:
     lost_bytes: int | None = None    # of eb, unreachable at exit (hhReach files)
     lost_blocks: int | None = None   # of ebk
     end_idle_deciles: list[int] | None = None
+    cut: bool = False                # hhCut: a stack of it was cut at --num-callers
     # hhH: (instant index, live bytes, live blocks) triples, flat, at the
     # instants of Profile.hist_t where the value changed (history.py reads it).
     hist: list[int] | None = None
@@ -261,6 +262,9 @@ class Profile:
     history: History | None = None  # hhHist; sites' hhH refer to it
     reach: bool = False             # hhReach: lost/reachable split at exit
     objs: list[tuple[str, int]] | None = None   # hhObjs: (object path, load base)
+    # hhFrameDirs: the directory of each frame's source file, by frame string
+    frame_dirs: dict[str, str] | None = None
+    num_callers: int | None = None  # hhNumCallers: the --num-callers limit
     extra_top_level: dict[str, Any] = dataclasses.field(default_factory=dict)
     _name_counts: dict[str, int] | None = dataclasses.field(
         default=None, repr=False, compare=False)
@@ -539,10 +543,12 @@ def _build_profile(obj: Any, name: str) -> Profile:
                        for i, c in enumerate(_list(obj["hhCheckpoints"], "hhCheckpoints"))]
     reach = bool(_optional(obj, "hhReach", "", _boolean))
     objs = _optional(obj, "hhObjs", "", _objects)
+    frame_dirs = _optional(obj, "hhFrameDirs", "", lambda v, w: _frame_dirs(v, w, ftbl))
+    num_callers = _optional(obj, "hhNumCallers", "", _count)
     known = {"dhatFileVersion", "mode", "verb", "bklt", "bkacc", "tu", "Mtu", "cmd",
              "pid", "te", "tg", "tuth", "ftbl", "pps", "hhVersion", "hhHistLimit",
              "hhCopies", "hhTotals", "hhCopySites", "hhTimeline", "hhCheckpoints",
-             "hhHist", "hhReach", "hhObjs"}
+             "hhHist", "hhReach", "hhObjs", "hhFrameDirs", "hhNumCallers"}
     extra = {k: v for k, v in obj.items() if k not in known}
     return Profile(
         path=name, version=version, mode=mode, verb=verb, bklt=bklt, bkacc=bkacc,
@@ -550,7 +556,8 @@ def _build_profile(obj: Any, name: str) -> Profile:
         totals_from_file=totals_obj is not None, sites=sites, frame_table=ftbl,
         hh_version=hh_version, hist_limit=hist_limit, copies_enabled=copies_enabled,
         copy_sites=copy_sites, timeline=timeline, checkpoints=checkpoints,
-        history=history, reach=reach, objs=objs, extra_top_level=extra)
+        history=history, reach=reach, objs=objs, frame_dirs=frame_dirs,
+        num_callers=num_callers, extra_top_level=extra)
 
 
 def _frame_table(value: Any) -> list[str]:
@@ -616,6 +623,10 @@ def _site(pp: Any, i: int, ftbl: list[str], bklt: bool, bkacc: bool, n_instants:
         numbers["acc_rle"] = _acc(pp["acc"], f"pps[{i}].acc")
     if "hhH" in pp:
         numbers["hist"] = _site_history(pp["hhH"], f"pps[{i}].hhH", n_instants)
+    if "hhCut" in pp:
+        if pp["hhCut"] is not True:
+            raise _Bad(f"pps[{i}].hhCut is {_show(pp['hhCut'])}, expected true (or no hhCut)")
+        numbers["cut"] = True
     lost = numbers.get("lost_bytes")
     if lost is not None and lost > (numbers.get("eb") or 0):
         raise _Bad(f"pps[{i}].hhLostB is {lost}, more than the site's eb ({numbers.get('eb') or 0})")
@@ -776,6 +787,26 @@ def _site_history(value: Any, where: str, n_instants: int) -> list[int]:
                        f"{n_instants} (hhHist's count)")
         previous = index
     return flat
+
+
+def _frame_dirs(value: Any, where: str, ftbl: list[str]) -> dict[str, str]:
+    """hhFrameDirs as {frame string: its source file's directory}."""
+    obj = _object(value, where)
+    dirs = _list(_required(obj, "d", where), f"{where}.d")
+    for j, d in enumerate(dirs):
+        _string(d, f"{where}.d[{j}]")
+    per_frame = _list(_required(obj, "f", where), f"{where}.f")
+    if len(per_frame) != len(ftbl):
+        raise _Bad(f"{where}.f has {len(per_frame)} entries, but ftbl has {len(ftbl)}")
+    out = {}
+    for j, d in enumerate(per_frame):
+        if d is None:
+            continue
+        if type(d) is not int or not 0 <= d < len(dirs):
+            raise _Bad(f"{where}.f[{j}] is {_show(d)}, expected null or a number below "
+                       f"{len(dirs)} ({where}.d's length)")
+        out[ftbl[j]] = dirs[d]
+    return out
 
 
 def _objects(value: Any, where: str) -> list[tuple[str, int]]:

@@ -295,8 +295,19 @@ HH.define("findings", ["format", "frames", "history", "profile"], function (use)
         return out;
     }
 
+    // findings.py's cut_hint(): after a finding whose place has no frame of
+    // the program because its stack was cut at --num-callers.
+    function cutHint(numCallers) {
+        var limit = numCallers || 12;
+        return "; its stack was cut at --num-callers=" + limit + ", all in library code: run again with --num-callers=" +
+            Math.max(40, 2 * limit) + " to reach the program's own frame";
+    }
+
     function sentence(model, f) {
-        if (f.sentence === null) f.sentence = words(model, f, use.frames.name(model, f.gr, f.group));
+        if (f.sentence === null) {
+            f.sentence = words(model, f, use.frames.name(model, f.gr, f.group)) +
+                (use.frames.cutShort(model, f.gr, f.group) ? cutHint(model.numCallers) : "");
+        }
         return f.sentence;
     }
 

@@ -109,11 +109,22 @@ HH.define("frames", ["rules"], function (use) {
 
     var DEFAULT = withFrames(use.rules, [], []);
 
-    function tierOf(compiled, frame) {
-        var text = ruleText(frame);
-        if (compiled.keep && compiled.keep.test(text)) return PROGRAM;
-        if (!compiled.either || !compiled.either.test(text)) return PROGRAM;
-        return compiled.alloc && compiled.alloc.test(text) ? ALLOC : LIBRARY;
+    // frames.py's path_text(): "fn (DIR/file.rs:41)", or null.
+    function pathText(text, dir) {
+        if (dir === null || dir === undefined || text.charCodeAt(text.length - 1) !== 41 /* ) */) return null;
+        var at = text.lastIndexOf(" (");
+        return at < 0 ? null : text.slice(0, at + 2) + dir + "/" + text.slice(at + 2);
+    }
+
+    // A frame's tier; `dir` is its source file's directory (hhFrameDirs),
+    // when the profile has one: the expressions are also matched against
+    // the frame with its whole path, as frames.py's Classifier does.
+    function tierOf(compiled, frame, dir) {
+        var text = ruleText(frame), path = pathText(text, dir);
+        function test(re) { return !!re && (re.test(text) || (path !== null && re.test(path))); }
+        if (test(compiled.keep)) return PROGRAM;
+        if (!test(compiled.either)) return PROGRAM;
+        return test(compiled.alloc) ? ALLOC : LIBRARY;
     }
 
     var UNKNOWN = 255;
@@ -130,11 +141,11 @@ HH.define("frames", ["rules"], function (use) {
     // The position of a site's responsible frame in its frame list.  Tiers
     // are worked out on first use: most stacks start with a program frame,
     // and the frames past it are never asked about.
-    function responsible(compiled, ftbl, tiers, fsFlat, a, b) {
+    function responsible(compiled, ftbl, dirs, tiers, fsFlat, a, b) {
         var i, f;
         for (i = a; i < b; i++) {
             f = fsFlat[i];
-            if (tiers[f] === UNKNOWN) tiers[f] = tierOf(compiled, ftbl[f]);
+            if (tiers[f] === UNKNOWN) tiers[f] = tierOf(compiled, ftbl[f], dirs ? dirs[f] : null);
             if (tiers[f] === PROGRAM) return i - a;
         }
         for (i = a; i < b; i++) {
@@ -216,7 +227,7 @@ HH.define("frames", ["rules"], function (use) {
         while (size < 2 * n) size <<= 1;
         var table = new Int32Array(size).fill(-1), mask = size - 1;
         for (var s = 0; s < n; s++) {
-            var a = fsStart[s], b = fsStart[s + 1], r = responsible(compiled, ftbl, tiers, fsFlat, a, b), h = 0x811c9dc5;
+            var a = fsStart[s], b = fsStart[s + 1], r = responsible(compiled, ftbl, model.frameDirs, tiers, fsFlat, a, b), h = 0x811c9dc5;
             start[s] = r;
             for (var i = a + r; i < b; i++) h = Math.imul(h ^ keyId[fsFlat[i]], 0x01000193);
             h = mix(h ^ (b - a - r)) & mask;
@@ -251,6 +262,25 @@ HH.define("frames", ["rules"], function (use) {
     function groupFrame(model, gr, g, offset) {
         var s = gr.first[g], i = model.fsStart[s] + gr.start[s] + (offset || 0);
         return i < model.fsStart[s + 1] ? model.fsFlat[i] : -1;
+    }
+
+    // frames.py's Group.cut_short: no frame of the program in the group's
+    // stack, a member's stack was cut at --num-callers (hhCut), and another
+    // group is named by a frame of the program.
+    function cutShort(model, gr, g) {
+        if (!model.cut) return false;
+        if (gr.anyOwn === undefined) {
+            gr.anyOwn = false;
+            for (var h = 0; h < gr.n && !gr.anyOwn; h++) {
+                var own = groupFrame(model, gr, h, 0);
+                gr.anyOwn = own >= 0 && gr.tiers[own] === PROGRAM;
+            }
+        }
+        if (!gr.anyOwn) return false;
+        var fi = groupFrame(model, gr, g, 0);
+        if (fi >= 0 && gr.tiers[fi] === PROGRAM) return false;
+        for (var m = gr.memberStart[g]; m < gr.memberStart[g + 1]; m++) if (model.cut[gr.members[m]]) return true;
+        return false;
     }
 
     // How many groups' responsible frames display as each name: counted
@@ -291,6 +321,6 @@ HH.define("frames", ["rules"], function (use) {
     return {
         PROGRAM: PROGRAM, LIBRARY: LIBRARY, ALLOC: ALLOC, DEFAULT: DEFAULT,
         parse: parse, display: display, frameKey: frameKey, keyText: keyText, withFrames: withFrames,
-        groups: groups, groupFrame: groupFrame, name: name
+        groups: groups, groupFrame: groupFrame, name: name, cutShort: cutShort
     };
 });

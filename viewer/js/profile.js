@@ -183,6 +183,7 @@ HH.define("profile", ["format", "rules"], function (use) {
         var accLen = new Int32Array(n);
         var k = 0;
         var seenStacks = null; // only used for small files: dh_view's "repeated location"
+        var cut = null;        // hhCut, per site (1: its stack was cut at --num-callers)
         for (i = 0; i < n; i++) {
             pp = pps[i];
             where = "pps[" + i + "]";
@@ -231,6 +232,10 @@ HH.define("profile", ["format", "rules"], function (use) {
             } else if (pp.hhH !== undefined) {
                 fail(where + ".hhH is there but the file has no hhHist (the instants it refers to)");
             }
+            if (pp.hhCut !== undefined) {
+                if (pp.hhCut !== true) fail(where + ".hhCut is " + describe(pp.hhCut) + ", expected true (or no hhCut)");
+                (cut || (cut = new Uint8Array(n)))[i] = 1;
+            }
             if (cols.hhLostB && cols.hhLostB[i] > (cols.eb ? cols.eb[i] : 0)) {
                 fail(where + ".hhLostB is " + cols.hhLostB[i] + ", more than the site's eb (" + (cols.eb ? cols.eb[i] : 0) + ")");
             }
@@ -268,7 +273,10 @@ HH.define("profile", ["format", "rules"], function (use) {
             copySites: null,
             hist: hist, histStart: histStart, histFlat: histFlat,
             reach: data.hhReach === true,
-            objs: objects(data)
+            objs: objects(data),
+            frameDirs: frameDirs(data, ftbl.length),
+            numCallers: isCount(data.hhNumCallers) ? data.hhNumCallers : null,
+            cut: cut
         };
         model.totals = totals(data, model);
         model.timeline = timeline(data);
@@ -384,6 +392,28 @@ HH.define("profile", ["format", "rules"], function (use) {
             flat[at++] = idx; flat[at++] = b; flat[at++] = k;
         }
         return at;
+    }
+
+    // hhFrameDirs: {d: [directory, ...], f: [number or null per ftbl
+    // entry]} -> the directory of each frame table entry (or null).
+    function frameDirs(data, nFrames) {
+        var fd = data.hhFrameDirs;
+        if (fd === undefined) return null;
+        if (fd === null || typeof fd !== "object" || Array.isArray(fd)) fail("hhFrameDirs is " + describe(fd) + ", expected an object");
+        var d = needType(fd, "d", "array", "hhFrameDirs"), f = needType(fd, "f", "array", "hhFrameDirs");
+        for (var i = 0; i < d.length; i++) {
+            if (typeof d[i] !== "string") fail("hhFrameDirs.d[" + i + "] is " + describe(d[i]) + ", expected a string");
+        }
+        if (f.length !== nFrames) fail("hhFrameDirs.f has " + f.length + " entries, but ftbl has " + nFrames);
+        var out = new Array(nFrames);
+        for (i = 0; i < nFrames; i++) {
+            if (f[i] === null) { out[i] = null; continue; }
+            if (!Number.isInteger(f[i]) || f[i] < 0 || f[i] >= d.length) {
+                fail("hhFrameDirs.f[" + i + "] is " + describe(f[i]) + ", expected null or a number below " + d.length + " (hhFrameDirs.d's length)");
+            }
+            out[i] = d[f[i]];
+        }
+        return out;
     }
 
     // hhObjs: [[object path, load base], ...] for object+offset frames.

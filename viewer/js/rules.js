@@ -80,6 +80,18 @@ HH.define("rules", [], function () {
                     "why": "Rust's standard library, by the path rustc records"
                 },
                 {
+                    "re": "\\((/usr/share/cargo/registry|[^()]*/\\.cargo/registry/src|/rust/deps)/",
+                    "why": "the Rust crates a program depends on, by the directory of their source (hhFrameDirs): Debian's packaged crates, cargo's downloaded ones, the standard library's own"
+                },
+                {
+                    "re": "\\(/usr/include/",
+                    "why": "the C and C++ libraries' headers, by the directory of their source (hhFrameDirs): their code inlined into the program's"
+                },
+                {
+                    "re": "\\(\\./[\\w-]+/\\.\\.?/",
+                    "why": "the C library by the directory of its source (hhFrameDirs): Debian's glibc records ./libio/./libio, ./elf/../sysdeps/..."
+                },
+                {
                     "re": "^[A-Za-z_{][\\w#{}]*(<.*>)? \\((boxed|rc|sync|string|vec|spec_from_elem|spec_extend|spec_from_iter|spec_from_iter_nested|in_place_collect|convert|function|option|result|clone|iterator|cell|thread_info|current|stack_overflow|panicking|panic|rt|lang_start)\\.rs:\\d+\\)$",
                     "why": "Rust's standard library, inlined (a short function name in one of std's files)"
                 },
