@@ -221,6 +221,15 @@ def profiles(heaphunt_runner) -> dict[str, Path]:
         "dhat_copy": run("dhat", [adhoc], "copymode", ["--mode=copy"]),
         "dhat_adhoc": run("dhat", [adhoc], "adhocmode", ["--mode=ad-hoc"]),
     }
+    # Real programs of examples/hunt for the first screen: C++ leaks among
+    # containers, and the tokio server that forgets its tasks.
+    from test_hunt import ORDER_BOOK, build_tokio
+    order_book = WORK_DIR / "order_book"
+    proc = subprocess.run(["g++", "-std=c++17", "-O0", "-g", "-o", str(order_book), str(ORDER_BOOK)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    p["order_book"] = run("heaphunt", [order_book], "order_book")
+    p["tokio"] = run("heaphunt", [build_tokio()], "tokio")
     hand = WORK_DIR / "hand-timeline.json"
     hand.write_text(json.dumps(hand_made_timeline_profile()))
     p["hand"] = hand
@@ -317,7 +326,10 @@ def scenarios(p: dict[str, Path]) -> list[dict]:
         {"do": "goto", "http": True, "serve": str(p["leaky"]), "query": "?file=/nothing.json"}, O("open")]})
     sc.append({"name": "file_query", "steps": [
         {"do": "goto", "query": "?file=" + str(p["leaky"])}, O("open")]})
-    add("layout", {"do": "open", "path": str(p["leaky"])}, O("open"),
+    for name in ("order_book", "tokio"):
+        add(f"first_screen:{name}", {"do": "open", "path": str(p[name])}, O("open"),
+            shot(f"first-screen-{name}.png"), {"do": "tab", "name": "tree"}, O("tree"))
+    add("layout", {"do": "open", "path": str(p["leaky"])}, {"do": "tab", "name": "tree"}, O("open"),
         shot("page-1280x800.png"), shot("page-full.png", fullPage=True))
     bad_dir = WORK_DIR / "malformed"
     for name, _, _ in malformed_files(leaky):
@@ -729,3 +741,49 @@ def test_frame_settings_rename_like_skip_frames(page, profiles) -> None:
     bad = res["bad_regex"]
     assert bad["message"].startswith("Frames: "), bad["message"]
     assert "(unclosed" in bad["message"]
+
+
+# --------------------------------------------------------------------------
+# The first screen: the top findings, the Tree one click away
+# --------------------------------------------------------------------------
+
+def report_first_finding(path: Path) -> tuple[str, str]:
+    """The first line under `Findings:` of `heaphunt report`, as (kind, sentence)."""
+    proc = subprocess.run([str(lib.REPO_DIR / "bin" / "heaphunt"), "report", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    first = lines[lines.index("Findings:") + 1].strip()
+    m = re.fullmatch(r"\[([\w-]+)\] (.*)", first)
+    assert m, first
+    return m.group(1), m.group(2)
+
+
+@pytest.mark.parametrize("name, source, marker, function", [
+    ("order_book", "order_book.cpp", "LEAK_QUEUE", "queue_work()"),
+    ("tokio", "tokio/src/main.rs", "SPAWN", "spawn_forget::spawn_requests"),
+])
+def test_first_screen_is_the_top_findings(page, profiles, name, source, marker, function) -> None:
+    """Opened, a profile shows its findings as `heaphunt report` lists
+    them, the first on screen with the line to change (the program's line
+    marked in its source); the Tree is one click away."""
+    from test_hunt import HUNT, marker_line
+    res = scenario(page, f"first_screen:{name}")
+    obs = res["open"]
+    assert (obs["tab"], obs["visiblePanels"]) == ("findings", ["findings"])
+    rows = [r for r in obs["findingsList"] if "sentence" in r]
+    kind, sentence = report_first_finding(profiles[name])
+    assert (rows[0]["kind"], rows[0]["sentence"]) == (kind, sentence)
+    line = marker_line(HUNT / source, marker)
+    assert rows[0]["where"].startswith(f"Line to change: {Path(source).name}:{line} in {function}"), rows[0]
+    assert 0 < rows[0]["top"] < obs["viewport"]["h"], "the first finding is below the fold"
+    assert [r["sentence"] for r in rows] == cli_sentences(profiles[name])
+    # A place with no frame of the program names no line to change: the
+    # C++ program's libstdc++ start-up block, allocated under call_init.
+    library = [r for r in rows if " allocated at call_init (dl-init.c:" in r["sentence"]]
+    assert library or name != "order_book", rows
+    for r in library:
+        assert r["where"].startswith("In library code, no frame of the program: call_init (dl-init.c:"), r
+    tree = res["tree"]
+    assert (tree["tab"], tree["visiblePanels"]) == ("tree", ["tree"])
+    assert tree["rows"] and tree["treeBodyHeight"] >= 10 * 22

@@ -87,7 +87,11 @@ async function observe(page) {
             accCanvas: !!document.querySelector("#detail canvas.acc-chart"),
             findingsList: [...document.querySelectorAll("#findings-list .finding-row, #findings-list .more-row")].map((e) => (
                 e.classList.contains("more-row") ? { more: e.dataset.kind, text: e.innerText } :
-                    { kind: e.dataset.kind, site: Number(e.dataset.site), text: e.innerText, sentence: e.lastChild.textContent })),
+                    { kind: e.dataset.kind, site: Number(e.dataset.site), text: e.innerText, sentence: e.querySelector(".sentence").textContent,
+                      where: e.querySelector(".finding-where")?.textContent ?? null,
+                      top: e.getBoundingClientRect().top })),
+            tab: document.querySelector("#tabs [aria-selected=true]")?.dataset.tab ?? null,
+            visiblePanels: [...document.querySelectorAll("#panels .panel")].filter((e) => !e.hidden).map((e) => e.dataset.panel),
             findingsHead: text("#findings-head"),
             rangeSummary: text("#range-summary"),
             rangeExact: text("#range-exact"),

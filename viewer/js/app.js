@@ -110,6 +110,10 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
             timings.parseMs = a.parseMs + (b ? b.parseMs : 0);
             setStatus("Building the tree…");
             await nextFrame();
+            // A heap profile opens on its findings, most harmful first, as
+            // `heaphunt report` lists them: where to look.  A diff or
+            // another mode opens on the tree.
+            st.tab = a.mode === "heap" && !b ? "findings" : "tree";
             show(a, b, timings);
             timings.totalMs = performance.now() - t0;
             st.timings = timings;
@@ -271,7 +275,7 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
                     ' · <span class="more-row" data-kind="">back to all kinds</span></p>';
             } else {
                 html += '<p class="note" id="findings-head">' + f.int(list.length) + " findings" + (st.view.b ? " in B (" + f.html(model.name) + ")" : "") +
-                    ", most harmful first: memory held (pile-ups, leaks), then waste, then the peak. " +
+                    ", most harmful first: memory held (pile-ups, leaks), then waste, then the peak. Click one to see its place in the Tree. " +
                     (model.hhVersion ? "" : "This is a plain DHAT file: only the leak, peak and fallback rules apply (the others need heaphunt's fields).") + "</p>";
             }
             for (var i = 0; i < Math.min(entries.length, MAX_FINDINGS_ROWS); i++) {
@@ -282,11 +286,30 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
                     continue;
                 }
                 html += '<span class="finding-row" data-site="' + unitOf[e.group] + '" data-kind="' + e.kind + '"><span class="kind">' +
-                    f.html(use.findings.KIND_TITLES[e.kind]) + "</span>" + f.html(use.findings.sentence(model, e)) + "</span>";
+                    f.html(use.findings.KIND_TITLES[e.kind]) + '</span><span class="sentence">' + f.html(use.findings.sentence(model, e)) + "</span>" +
+                    (e.summary ? "" : whereLine(model, e)) + "</span>";
             }
             if (entries.length > MAX_FINDINGS_ROWS) html += '<p class="note">… and ' + f.int(entries.length - MAX_FINDINGS_ROWS) + " more.</p>";
         }
         $("findings-list").innerHTML = html;
+    }
+
+    // Under a finding: the line to change (its group's responsible frame's
+    // file:line) and who called it; a place with no frame of the program
+    // is said to be library code.
+    function whereLine(model, e) {
+        var F = use.frames, fi = F.groupFrame(model, e.gr, e.group, 0), caller = F.groupFrame(model, e.gr, e.group, 1), f = use.format;
+        if (fi < 0) return "";
+        var frame = F.parse(model.ftbl[fi]), html = '<span class="finding-where">';
+        if (e.gr.tiers[fi] !== F.PROGRAM) {
+            html += "In library code, no frame of the program: " + f.html(F.display(model.ftbl[fi], model.objs));
+        } else if (frame.where && !frame.inObject && /:\d+$/.test(frame.where)) {
+            html += 'Line to change: <span class="line">' + f.html(frame.where) + "</span> in " + f.html(frame.fn);
+        } else {
+            html += "At " + f.html(F.display(model.ftbl[fi], model.objs));
+        }
+        if (caller >= 0) html += ", called from " + f.html(F.display(model.ftbl[caller], model.objs));
+        return html + "</span>";
     }
 
     // The "Frames" settings: the user's expressions for library frames
@@ -387,6 +410,7 @@ HH.define("app", ["profile", "findings", "format", "view", "summary", "timeline"
             setStatus("Reading…");
             var text = await sourceB.text;
             var b = parse(text, sourceB.name), t = {};
+            st.tab = "tree";
             show(a, b, t);
             completeFindings(t);
             setStatus(use.format.int(a.nSites) + " + " + use.format.int(b.nSites) + " sites");
