@@ -177,3 +177,30 @@ def test_the_viewer_agrees(tmp_path: Path) -> None:
              ("source_dirs, deep skipped", cut, [r"^deep \("], [], None, 0),
              ("source_dirs, inl skipped", cut, ["/frames/inl/"], [], None, 0),
              ("source_dirs at 30, deep skipped", whole, [r"^deep \("], [], None, 0)])
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["f"].pop(), "hhFrameDirs.f has {n_minus_1} entries, but ftbl has {n}"),
+    (lambda d: d["f"].__setitem__(1, len(d["d"])),
+     "hhFrameDirs.f[1] is {n_dirs}, expected null or a number below {n_dirs} (hhFrameDirs.d's length)"),
+    # Each reader words a wrong type its own way; both name the field.
+    (lambda d: d["d"].__setitem__(0, 7), "hhFrameDirs.d[0] "),
+])
+def test_a_bad_side_table_is_refused_in_one_line(tmp_path: Path, change, message: str) -> None:
+    """heaphunt report and the viewer refuse a file whose hhFrameDirs does
+    not fit its ftbl, naming the field, as for any other bad field."""
+    import json
+    from test_findings_parity import node_findings
+    doc = json.loads(run_to_file(tmp_path).read_text())
+    n, n_dirs = len(doc["ftbl"]), len(doc["hhFrameDirs"]["d"])
+    change(doc["hhFrameDirs"])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    expected = message.format(n=n, n_minus_1=n - 1, n_dirs=n_dirs)
+    proc = subprocess.run([str(lib.REPO_DIR / "bin" / "heaphunt"), "report", str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and proc.stdout == ""
+    assert f": {expected}" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    (js,) = node_findings([{"path": str(bad), "skip": [], "keep": [], "kind": None, "max": 0}])
+    assert js["error"].startswith(expected), js
