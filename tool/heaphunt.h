@@ -11,6 +11,11 @@
      HEAPHUNT_GET_STATS(&stats)   fill a HeaphuntStats with the counts
                                   so far; 1 if filled, else 0 (and the
                                   struct is left untouched)
+     HEAPHUNT_GET_THREAD_STATS(&stats)  the same numbers counted for the
+                                  calling thread only: the blocks it
+                                  allocated (live ones wherever they are
+                                  freed), its reads, writes, copies and
+                                  instructions (docs/client-requests.md)
      HEAPHUNT_DUMP(path)          write a complete profile now to path
                                   (%p and %q{VAR} expanded; NULL: the
                                   --heaphunt-out-file name); 1 on success
@@ -19,7 +24,8 @@
 
    Exact-count tests take the stats before and after the code under
    test and compare the differences: each test measures only itself, so
-   many tests can run in one process, in any order.
+   many tests can run in one process, in any order (and, with the thread
+   stats, in parallel threads).
 
      HeaphuntStats before, after;
      HEAPHUNT_GET_STATS(&before);
@@ -55,7 +61,8 @@ typedef enum {
    VG_USERREQ__HEAPHUNT_RUNNING = VG_USERREQ_TOOL_BASE('H', 'H'),
    VG_USERREQ__HEAPHUNT_GET_STATS,
    VG_USERREQ__HEAPHUNT_DUMP,
-   VG_USERREQ__HEAPHUNT_CHECKPOINT
+   VG_USERREQ__HEAPHUNT_CHECKPOINT,
+   VG_USERREQ__HEAPHUNT_GET_THREAD_STATS
 } Vg_HeaphuntClientRequest;
 
 /* The requests that answer are expressions of type unsigned long; they
@@ -69,6 +76,11 @@ typedef enum {
    fields both know. */
 #define HEAPHUNT_GET_STATS(_qzz_stats_ptr)                               \
    VALGRIND_DO_CLIENT_REQUEST_EXPR(0, VG_USERREQ__HEAPHUNT_GET_STATS,    \
+                                   (_qzz_stats_ptr), sizeof(HeaphuntStats), \
+                                   0, 0, 0)
+
+#define HEAPHUNT_GET_THREAD_STATS(_qzz_stats_ptr)                        \
+   VALGRIND_DO_CLIENT_REQUEST_EXPR(0, VG_USERREQ__HEAPHUNT_GET_THREAD_STATS, \
                                    (_qzz_stats_ptr), sizeof(HeaphuntStats), \
                                    0, 0, 0)
 

@@ -23,7 +23,14 @@
    Beyond DHAT, each access stamps the block with the clock and notes a
    write that follows a read: with the byte counts, the raw material of
    the access-pattern findings (never accessed, write-only, read-only
-   after initialisation, idle before free, stale at exit). */
+   after initialisation, idle before free, stale at exit).
+
+   Once the process has had two threads, a block must be listed in the
+   running thread's slice before its counters change, so that each
+   thread's reads and writes can be told apart (hh_threads.c): the
+   helpers list it when it is not (the first access of the slice to it,
+   which then lets generated code count it inline), and a syscall's
+   access first makes its thread the running one. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
@@ -45,8 +52,19 @@ static inline void count_in_histogram(Block* bk, Addr addr, UWord szB)
    }
 }
 
+/* A block that may be counted inline (inline_szB, already loaded by the
+   lookup) is listed already, or nothing is listed: only the others need
+   the flags word, which lies in another cache line. */
+static inline void list_in_slice(Block* bk)
+{
+   if (UNLIKELY(bk->inline_szB == 0) && hh_threads_listing
+       && !bk->thread_listed)
+      hh_threads_list_block(bk);
+}
+
 static inline void count_read(Block* bk, Addr addr, UWord szB)
 {
+   list_in_slice(bk);
    bk->reads_bytes += szB;
    bk->t_last_access_instrs = hh_clock_instrs;
    if (bk->histo != NULL)
@@ -55,6 +73,7 @@ static inline void count_read(Block* bk, Addr addr, UWord szB)
 
 static inline void count_write(Block* bk, Addr addr, UWord szB)
 {
+   list_in_slice(bk);
    bk->writes_bytes += szB;
    bk->t_last_access_instrs = hh_clock_instrs;
    bk->written_after_read |= bk->reads_bytes != 0;
@@ -126,7 +145,8 @@ static void on_kernel_read(CorePart part, ThreadId tid, const HChar* what,
 {
    switch (part) {
    case Vg_CoreSysCall:
-      hh_on_read(base, szB);
+      hh_threads_running(tid);   // after a blocking syscall, another
+      hh_on_read(base, szB);     //   thread may have run last
       break;
    case Vg_CoreSysCallArgInMem:
    case Vg_CoreTranslate:
@@ -154,6 +174,7 @@ static void on_kernel_write(CorePart part, ThreadId tid, Addr base,
    switch (part) {
    case Vg_CoreSysCall:
    case Vg_CoreClientReq:
+      hh_threads_running(tid);
       hh_on_write(base, szB);
       break;
    case Vg_CoreSignal:

@@ -165,13 +165,14 @@ static void* resize_block(ThreadId tid, void* p_old, SizeT new_szB)
       moved_szB = old_szB;
    }
    /* A smaller block shrinks in place; its tail is unused. */
-   hh_life_move(bk, (Addr)p_new, new_szB);
+   hh_life_move(tid, bk, (Addr)p_new, new_szB);
 
    /* The copy realloc implies, counted as DHAT does (even when the block
       shrinks in place).  Not a use of the data: the access times and
       flags do not change. */
    SizeT copied_szB = old_szB < new_szB ? old_szB : new_szB;
    hh_site_note_realloc_copy(bk->site, copied_szB, moved_szB);
+   hh_threads_note_realloc_copy(tid, bk, copied_szB);
    if (UNLIKELY(hh_dump_due))
       hh_dumps_write_due();
    return p_new;

@@ -32,7 +32,10 @@
    emptied whenever the table changes, because a cached pointer may be
    freed.  Generated code keeps its own cache per access (AccessCache),
    which needs no invalidation: a block leaving the table sets its
-   inline_szB to 0.
+   inline_szB to 0.  The rule for inline_szB (in the table, no histogram,
+   and, once the process has had two threads, listed in the running
+   thread's slice: see hh_threads.c) is kept here, in
+   hh_block_update_inline.
 
    Alongside, the range [hh_heap_lo, hh_heap_lo + hh_heap_span) grows to
    cover every block ever allocated.  Generated code tests an address
@@ -200,14 +203,18 @@ void hh_blocks_init(void)
 Block* hh_block_new(void)
 {
    Block* bk = VG_(allocEltPA)(block_pool);
-   bk->inline_szB = 0;
-   bk->reach_mark = 0;
+   bk->inline_szB    = 0;
+   bk->reach_mark    = 0;
+   bk->thread_listed = 0;
+   bk->thread_dead   = 0;
+   bk->alloc_thread  = 0;
    return bk;
 }
 
 void hh_block_free(Block* bk)
 {
-   tl_assert(bk->inline_szB == 0);   // out of the table
+   // out of the table and of the running thread's slice
+   tl_assert(bk->inline_szB == 0 && !bk->thread_listed);
    VG_(freeEltPA)(block_pool, bk);
 }
 
@@ -277,6 +284,12 @@ static void widen_heap_range(Addr start, SizeT szB)
    hh_heap_span = hi - lo;
 }
 
+static inline void update_inline(Block* bk, Bool in_table)
+{
+   Bool listed = !hh_threads_listing || bk->thread_listed;
+   bk->inline_szB = in_table && bk->histo == NULL && listed ? bk->req_szB : 0;
+}
+
 void hh_block_insert(Block* bk)
 {
    tl_assert(bk->req_szB > 0);
@@ -290,13 +303,18 @@ void hh_block_insert(Block* bk)
    n_live_blocks++;
    widen_heap_range(bk->payload, bk->req_szB);
    recent0 = recent1 = NULL;
-   bk->inline_szB = bk->histo == NULL ? bk->req_szB : 0;
+   update_inline(bk, True);
+}
+
+void hh_block_update_inline(Block* bk)
+{
+   update_inline(bk, True);
 }
 
 void hh_block_histogram_added(Block* bk)
 {
    tl_assert(bk->histo != NULL);
-   bk->inline_szB = 0;   // histogram blocks take the helper
+   update_inline(bk, True);   // histogram blocks take the helper
 }
 
 void hh_block_remove(Block* bk)
@@ -311,7 +329,7 @@ void hh_block_remove(Block* bk)
    tl_assert(n_live_blocks > 0);
    n_live_blocks--;
    recent0 = recent1 = NULL;
-   bk->inline_szB = 0;
+   update_inline(bk, False);
 }
 
 static inline Bool contains(const Block* bk, Addr a)

@@ -10,11 +10,14 @@
      RUNNING_ON_HEAPHUNT   answers 1
      HEAPHUNT_GET_STATS    copies the running totals into the client's
                            HeaphuntStats (as many bytes as both know)
+     HEAPHUNT_GET_THREAD_STATS  the same, counted for the calling thread
+                           (hh_threads.c)
      HEAPHUNT_DUMP         writes a complete profile now, without
                            disturbing the run (see hh_snapshot_take)
      HEAPHUNT_CHECKPOINT   names the current moment in the timeline
    and Valgrind's gdbserver monitor commands (hh_monitor.c); custom
-   allocators' requests go to hh_custom.c.
+   allocators' requests go to hh_custom.c.  Every request is an event of
+   its thread (hh_threads_running).
 
    Natively these macros do nothing, so a bad pointer given to one goes
    unnoticed until the program runs under heaphunt.  Every byte the tool
@@ -129,6 +132,15 @@ Bool hh_read_client_string(Addr a, HChar* buf, SizeT buf_szB,
    return False;
 }
 
+/* Written by the tool, not by the program: not counted as a write. */
+static void write_stats_to_client(const HeaphuntStats* stats,
+                                  HeaphuntStats* client_stats,
+                                  SizeT client_szB)
+{
+   VG_(memcpy)(client_stats, stats,
+               client_szB < sizeof(*stats) ? client_szB : sizeof(*stats));
+}
+
 static void copy_stats_to_client(HeaphuntStats* client_stats,
                                  SizeT client_szB)
 {
@@ -143,12 +155,23 @@ static void copy_stats_to_client(HeaphuntStats* client_stats,
    stats.copied_bytes = hh_copied_bytes;
    stats.copy_calls   = hh_copy_calls;
    stats.instrs       = hh_clock_instrs;
-   /* Written by the tool, not by the program: not counted as a write. */
-   VG_(memcpy)(client_stats, &stats,
-               client_szB < sizeof(stats) ? client_szB : sizeof(stats));
+   write_stats_to_client(&stats, client_stats, client_szB);
 }
 
-static Bool get_stats(ThreadId tid, Addr client_stats, SizeT client_szB)
+static void copy_thread_stats_to_client(ThreadId tid,
+                                        HeaphuntStats* client_stats,
+                                        SizeT client_szB)
+{
+   HeaphuntStats stats;
+   hh_threads_stats(tid, &stats);
+   if (!hh_threads_listing)   // one thread so far: the process's
+      hh_reads_writes_now(&stats.reads_bytes, &stats.writes_bytes);
+   write_stats_to_client(&stats, client_stats, client_szB);
+}
+
+/* HEAPHUNT_GET_STATS, or with of_thread HEAPHUNT_GET_THREAD_STATS. */
+static Bool get_stats(ThreadId tid, Bool of_thread, Addr client_stats,
+                      SizeT client_szB)
 {
    if (client_stats == 0)
       return False;   // NULL: documented as a way to ask for nothing
@@ -156,11 +179,15 @@ static Bool get_stats(ThreadId tid, Addr client_stats, SizeT client_szB)
                                                   : sizeof(HeaphuntStats);
    if (client_stats + szB < client_stats
        || !VG_(am_is_valid_for_client)(client_stats, szB, VKI_PROT_WRITE)) {
-      refuse(tid, "HEAPHUNT_GET_STATS", client_stats,
-             "the HeaphuntStats is not all writable memory");
+      refuse(tid, of_thread ? "HEAPHUNT_GET_THREAD_STATS"
+                            : "HEAPHUNT_GET_STATS",
+             client_stats, "the HeaphuntStats is not all writable memory");
       return False;
    }
-   copy_stats_to_client((HeaphuntStats*)client_stats, szB);
+   if (of_thread)
+      copy_thread_stats_to_client(tid, (HeaphuntStats*)client_stats, szB);
+   else
+      copy_stats_to_client((HeaphuntStats*)client_stats, szB);
    return True;
 }
 
@@ -211,12 +238,16 @@ void hh_clreq_report_counts(void)
 
 Bool hh_handle_client_request(ThreadId tid, UWord* arg, UWord* ret)
 {
+   hh_threads_running(tid);
    switch (arg[0]) {
    case VG_USERREQ__HEAPHUNT_RUNNING:
       *ret = 1;
       return True;
    case VG_USERREQ__HEAPHUNT_GET_STATS:
-      *ret = get_stats(tid, arg[1], (SizeT)arg[2]) ? 1 : 0;
+      *ret = get_stats(tid, False, arg[1], (SizeT)arg[2]) ? 1 : 0;
+      return True;
+   case VG_USERREQ__HEAPHUNT_GET_THREAD_STATS:
+      *ret = get_stats(tid, True, arg[1], (SizeT)arg[2]) ? 1 : 0;
       return True;
    case VG_USERREQ__HEAPHUNT_DUMP:
       *ret = dump(tid, arg[1]) ? 1 : 0;

@@ -130,6 +130,7 @@ void hh_copy_note(ThreadId tid, Addr dst, Addr src, SizeT szB)
    cs->calls++;
    hh_copied_bytes += szB;
    hh_copy_calls++;
+   hh_threads_note_copy(tid, szB);
 
    Site* from = site_holding(src);
    Site* to   = site_holding(dst);

@@ -71,7 +71,7 @@ static void end_custom_block_at(const HChar* request, Addr addr)
    hh_life_untrack(bk);
 }
 
-static void resize_custom_block(Addr addr, SizeT new_szB)
+static void resize_custom_block(ThreadId tid, Addr addr, SizeT new_szB)
 {
    Block* bk = hh_life_custom_block_at(addr);
    if (bk == NULL) {
@@ -82,7 +82,7 @@ static void resize_custom_block(Addr addr, SizeT new_szB)
    if (new_szB == 0)
       new_szB = 1;
    /* Resized in place: counted like a realloc that does not move. */
-   const HChar* refusal = hh_life_resize_custom(bk, new_szB);
+   const HChar* refusal = hh_life_resize_custom(tid, bk, new_szB);
    if (refusal != NULL)
       refuse("VALGRIND_RESIZEINPLACE_BLOCK", addr, new_szB, refusal);
 }
@@ -105,7 +105,7 @@ static Bool handle_request(ThreadId tid, UWord* arg, UWord* ret)
       end_custom_block_at("VALGRIND_FREELIKE_BLOCK", arg[1]);
       return True;
    case VG_USERREQ__RESIZEINPLACE_BLOCK:
-      resize_custom_block(arg[1], (SizeT)arg[3]);
+      resize_custom_block(tid, arg[1], (SizeT)arg[3]);
       return True;
    case VG_USERREQ__CREATE_MEMPOOL:
       VG_(addToFM)(pools, arg[1], 1);
@@ -139,7 +139,7 @@ static Bool handle_request(ThreadId tid, UWord* arg, UWord* ret)
          /* Already there: it moved with the heap block holding it (a
             pool that grows its arena with realloc). */
          if (moved->req_szB != (arg[4] == 0 ? 1 : (SizeT)arg[4]))
-            resize_custom_block(arg[3], (SizeT)arg[4]);
+            resize_custom_block(tid, arg[3], (SizeT)arg[4]);
          return True;
       }
       if (bk == NULL) {

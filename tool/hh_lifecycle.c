@@ -100,20 +100,23 @@ Block* hh_life_track(ThreadId tid, Addr payload, SizeT req_szB,
 
    hh_block_insert(bk);
    hh_site_note_alloc(bk->site, req_szB);
+   hh_threads_note_alloc(tid, bk);
    return bk;
 }
 
-/* bk, already out of the table, retires into its site and is freed. */
+/* bk, already out of the table, retires into its site and is freed
+   (when the running thread's slice ends, if the slice lists it). */
 static void retire(Block* bk)
 {
    if (bk->alloc_kind == HH_ALLOC_CUSTOM) {
       tl_assert(n_live_custom_blocks > 0);
       n_live_custom_blocks--;
    }
+   Bool kept_by_slice = hh_threads_block_ending(bk);
    hh_site_retire_block(bk);
-   if (bk->histo != NULL)
-      hh_histo_free(bk->histo, bk->req_szB);
-   hh_block_free(bk);
+   hh_life_drop_histogram(bk);
+   if (!kept_by_slice)
+      hh_block_free(bk);
 }
 
 static Block* hidden_container_holding(Addr a, SizeT szB)
@@ -305,8 +308,8 @@ void hh_life_give_histogram(Block* bk)
 /* A hidden container moves or changes size (a pool that grows its arena
    with realloc): its inner blocks keep their offsets in it, as their
    bytes do (realloc copies them); those no longer inside end. */
-static void move_hidden_container(Block* container, Addr new_payload,
-                                  SizeT new_szB)
+static void move_hidden_container(ThreadId tid, Block* container,
+                                  Addr new_payload, SizeT new_szB)
 {
    InnerScan scan = { container->payload,
                       container->payload + container->req_szB,
@@ -341,13 +344,15 @@ static void move_hidden_container(Block* container, Addr new_payload,
       hh_block_insert(container);
    }
    hh_site_note_resize(container->site, old_szB, new_szB);
+   hh_threads_note_resize(tid, container, old_szB);
 }
 
-void hh_life_move(Block* bk, Addr new_payload, SizeT new_szB)
+void hh_life_move(ThreadId tid, Block* bk, Addr new_payload,
+                  SizeT new_szB)
 {
    tl_assert(new_szB > 0);
    if (hidden_container_holding(bk->payload, bk->req_szB) == bk) {
-      move_hidden_container(bk, new_payload, new_szB);
+      move_hidden_container(tid, bk, new_payload, new_szB);
       return;
    }
    SizeT old_szB = bk->req_szB;
@@ -359,6 +364,7 @@ void hh_life_move(Block* bk, Addr new_payload, SizeT new_szB)
    bk->req_szB = new_szB;
    hh_block_insert(bk);
    hh_site_note_resize(bk->site, old_szB, new_szB);
+   hh_threads_note_resize(tid, bk, old_szB);
 }
 
 //------------------------------------------------------------//
@@ -451,7 +457,8 @@ void hh_life_memory_gone(Addr a, SizeT len)
    }
 }
 
-const HChar* hh_life_resize_custom(Block* bk, SizeT new_szB)
+const HChar* hh_life_resize_custom(ThreadId tid, Block* bk,
+                                   SizeT new_szB)
 {
    tl_assert(bk->alloc_kind == HH_ALLOC_CUSTOM && new_szB > 0);
    if (new_szB > bk->req_szB) {
@@ -463,7 +470,7 @@ const HChar* hh_life_resize_custom(Block* bk, SizeT new_szB)
       if (refusal != NULL)
          return refusal;
    }
-   hh_life_move(bk, bk->payload, new_szB);
+   hh_life_move(tid, bk, bk->payload, new_szB);
    return NULL;
 }
 

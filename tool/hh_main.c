@@ -11,9 +11,10 @@
    (hh_output.c).  See hh_tool.h for the map of files and their layers.
 
    This file registers the tool with the core, runs start-up and
-   shut-down, watches the syscalls that end or replace the process, and
-   decides the exit status: the program's own, unless a limit was
-   exceeded or the profile was lost. */
+   shut-down, watches the syscalls that end or replace the process and
+   the threads that start running, end or fork away (for the counts per
+   thread, hh_threads.c), and decides the exit status: the program's
+   own, unless a limit was exceeded or the profile was lost. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
@@ -22,6 +23,7 @@
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
+#include "pub_tool_threadstate.h"
 #include "pub_tool_tooliface.h"
 #include "pub_tool_vki.h"
 #include "pub_tool_vkiscnums.h"
@@ -172,6 +174,34 @@ static void hh_fini(Int exit_status_unused)
       VG_(exit)(1);
 }
 
+//------------------------------------------------------------//
+//--- Threads                                              ---//
+//------------------------------------------------------------//
+
+/* The core is about to run tid's code: the accesses and instructions
+   that follow are tid's (hh_threads.c). */
+static void on_start_client_code(ThreadId tid, ULong blocks_done)
+{
+   hh_threads_running(tid);
+}
+
+/* A second thread: from now on accesses are told apart by thread.  (The
+   core announces the main thread too, with no parent.) */
+static void on_thread_create(ThreadId parent, ThreadId child)
+{
+   if (parent != VG_INVALID_THREADID && !hh_threads_listing) {
+      ULong reads_bytes, writes_bytes;
+      hh_reads_writes_now(&reads_bytes, &writes_bytes);
+      hh_threads_start_listing(reads_bytes, writes_bytes);
+   }
+}
+
+static void on_thread_exit(ThreadId tid)
+{
+   hh_reach_thread_exiting(tid);
+   hh_threads_exiting(tid);
+}
+
 static void hh_pre_clo_init(void)
 {
    VG_(details_name)            ("heaphunt");
@@ -202,6 +232,11 @@ static void hh_pre_clo_init(void)
    VG_(track_die_mem_munmap)(on_munmap);
    VG_(track_die_mem_brk)(on_brk_shrink);
    hh_hist_init();
+   hh_threads_init();
+   VG_(track_start_client_code)(on_start_client_code);
+   VG_(track_pre_thread_ll_create)(on_thread_create);
+   VG_(track_pre_thread_ll_exit)(on_thread_exit);
+   VG_(atfork)(NULL, NULL, hh_threads_after_fork_in_child);
 }
 
 VG_DETERMINE_INTERFACE_VERSION(hh_pre_clo_init)

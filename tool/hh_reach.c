@@ -97,7 +97,7 @@ static Addr live_stack_lo(Addr sp)
    return sp >= VG_STACK_REDZONE_SZB ? sp - VG_STACK_REDZONE_SZB : 0;
 }
 
-static void on_thread_exit(ThreadId tid)
+void hh_reach_thread_exiting(ThreadId tid)
 {
    if (!hh_clo_reachability)
       return;
@@ -139,7 +139,6 @@ void hh_reach_init(void)
 {
    dead_stack = VG_(newRangeMap)(VG_(malloc), "hh.reach.dead_stack",
                                  VG_(free), 0);
-   VG_(track_pre_thread_ll_exit)(on_thread_exit);
    VG_(track_new_mem_mmap)(on_mmap);
    VG_(track_copy_mem_remap)(on_remap);   // munmap: hh_main.c
 }

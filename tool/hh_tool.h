@@ -30,6 +30,7 @@
                       the only writer of a Site's fields
      hh_history.c     each site's live counts at instants over the run
      hh_copies.c      memcpy-family copies and their call sites
+     hh_threads.c     the counts of each thread (HEAPHUNT_GET_THREAD_STATS)
    block lifecycle
      hh_lifecycle.c   tracks, moves and untracks blocks, custom blocks'
                       containers and pools included
@@ -61,6 +62,7 @@
 #include "pub_tool_debuginfo.h"
 #include "pub_tool_tooliface.h"
 #include "valgrind.h"
+#include "heaphunt.h"    // HeaphuntStats
 
 #include "hh_compat.h"   // differences between Valgrind releases
 
@@ -161,9 +163,11 @@ typedef struct _Block {
    Addr    payload;
    SizeT   req_szB;        // never 0: a 0-byte request is 1 byte
    /* req_szB while generated code may count accesses to this block
-      inline: the block is in the table and has no histogram; else 0
-      (see AccessCache).  Never the first field: a freed Block's first
-      word holds the pool's free-list link. */
+      inline: the block is in the table, has no histogram and (once the
+      process has a second thread) is listed in the running thread's
+      slice (hh_threads.c); else 0 (see AccessCache and
+      hh_block_update_inline).  Never the first field: a
+      freed Block's first word holds the pool's free-list link. */
    UWord   inline_szB;
    Site*   site;
    ULong   t_alloc_instrs;
@@ -175,10 +179,17 @@ typedef struct _Block {
                            //   0xFFFF; NULL if too large or resized
    UInt    written_after_read;   // 1 once written after a read (a
                                  //   word, for guarded stores)
-   UChar   alloc_kind;     // HH_ALLOC_*: which family allocated it
-   UChar   in_granule_map; // indexed by hh_blocks.c's granule map
-   UChar   reach_mark;     // reached by the scan at exit (hh_reach.c);
-                           //   0 outside it
+   /* Flags and a thread's serial, in one word: a Block is 80 bytes. */
+   UInt    alloc_kind     : 2;   // HH_ALLOC_*: which family allocated it
+   UInt    in_granule_map : 1;   // indexed by hh_blocks.c's granule map
+   UInt    reach_mark     : 1;   // reached by the scan at exit
+                                 //   (hh_reach.c); 0 outside it
+   UInt    thread_listed  : 1;   // in the running thread's slice
+   UInt    thread_dead    : 1;   //   ... and ended: the record is freed
+                                 //   when the slice ends (hh_threads.c)
+   UInt    alloc_thread   : 26;  // the serial of the thread that
+                                 //   allocated it (hh_threads.c); 0 for
+                                 //   an ignored site
 } Block;
 
 /* Each instrumented load or store has its own one-entry cache: the
@@ -325,6 +336,10 @@ void   hh_block_insert(Block* bk);
 void   hh_block_remove(Block* bk);
 /* bk (in the table) has just been given a histogram. */
 void   hh_block_histogram_added(Block* bk);
+/* Sets the inline_szB of bk, a block in the table, from the rule above,
+   after it joined or left the running thread's slice (for a block out
+   of the table, leaving the slice means 0 all the same). */
+void   hh_block_update_inline(Block* bk);
 Block* hh_block_containing(Addr a);
 /* A live block with a byte in [lo, hi), or NULL. */
 Block* hh_block_overlapping(Addr lo, Addr hi);
@@ -339,6 +354,46 @@ UWord  hh_blocks_live_count(void);
 /* The first block of the tree (blocks not in the granule map: large
    ones and every custom block) that ends after a, or NULL. */
 Block* hh_block_tree_next(Addr a);
+
+//------------------------------------------------------------//
+//--- Counts per thread (hh_threads.c)                     ---//
+//------------------------------------------------------------//
+
+void hh_threads_init(void);
+/* tid runs client code, or an event on its behalf, from now on (the
+   core's start_client_code, and every event that names a thread). */
+void hh_threads_running(ThreadId tid);
+/* False while the process has had one thread: its reads and writes are
+   then the process's (hh_reads_writes_now), and no block is listed.
+   hh_threads_start_listing turns it on when a second thread is created,
+   with the process's reads and writes so far (the first thread's). */
+extern Bool hh_threads_listing;
+void hh_threads_start_listing(ULong reads_bytes, ULong writes_bytes);
+/* With hh_threads_listing: the helper is about to count an access to bk
+   (in the table), which is not listed in the running thread's slice: it
+   joins it. */
+void hh_threads_list_block(Block* bk);
+/* A block was allocated by tid (after hh_site_for_ec: an ignored site's
+   block is not counted); it ends (retires: its size leaves its
+   allocator's live counts; True if it is listed in the running thread's
+   slice, which then keeps its record until the slice ends and frees it
+   with hh_block_free); it is resized by tid (realloc: the old size
+   leaves its allocator, the new block is tid's). */
+void hh_threads_note_alloc(ThreadId tid, Block* bk);
+Bool hh_threads_block_ending(Block* bk);
+void hh_threads_note_resize(ThreadId tid, Block* bk, SizeT old_szB);
+/* realloc's implied copy (reads and writes) and a memcpy-family copy,
+   made by tid. */
+void hh_threads_note_realloc_copy(ThreadId tid, const Block* bk,
+                                  SizeT copied_szB);
+void hh_threads_note_copy(ThreadId tid, SizeT szB);
+/* tid is about to exit; in a forked child, only tid lives on. */
+void hh_threads_exiting(ThreadId tid);
+void hh_threads_after_fork_in_child(ThreadId tid);
+/* HEAPHUNT_GET_THREAD_STATS: tid's counts so far (without
+   hh_threads_listing, reads_bytes and writes_bytes are left for the
+   caller: the process's). */
+void hh_threads_stats(ThreadId tid, HeaphuntStats* out);
 
 //------------------------------------------------------------//
 //--- The life of a block (hh_lifecycle.c)                 ---//
@@ -365,16 +420,19 @@ Block* hh_life_custom_block_at(Addr p);
 UWord  hh_life_containers_count(void);
 Block* hh_life_container_holding(Addr a);
 /* bk is now [new_payload, new_payload + new_szB) (it moved, or changed
-   size in place), counted as a realloc (hh_site_note_resize); it loses
-   its histogram.  A hidden container's inner blocks move with it. */
-void   hh_life_move(Block* bk, Addr new_payload, SizeT new_szB);
+   size in place), counted as a realloc by thread tid (hh_site_note_resize,
+   hh_threads_note_resize); it loses its histogram.  A hidden container's
+   inner blocks move with it. */
+void   hh_life_move(ThreadId tid, Block* bk, Addr new_payload,
+                    SizeT new_szB);
 void   hh_life_drop_histogram(Block* bk);
 /* DHAT_HISTOGRAM_MEMORY: bk, which has none, gets a histogram. */
 void   hh_life_give_histogram(Block* bk);
 /* Custom blocks: NULL on success, else why the block was refused. */
 const HChar* hh_life_track_custom(ThreadId tid, Addr addr, SizeT szB,
                                   Addr pool);
-const HChar* hh_life_resize_custom(Block* bk, SizeT new_szB);
+const HChar* hh_life_resize_custom(ThreadId tid, Block* bk,
+                                   SizeT new_szB);
 /* The program unmapped [a, a + len): custom blocks there end. */
 void   hh_life_memory_gone(Addr a, SizeT len);
 /* Ends every block of the pool outside [keep_lo, keep_hi). */
@@ -549,6 +607,8 @@ extern ULong hh_lost_bytes, hh_lost_blocks;
 /* The program unmapped [a, a + len) (hh_main.c's munmap event). */
 void hh_reach_note_unmapped(Addr a, SizeT len);
 void hh_reach_init(void);
+/* A thread is about to exit: its stack is dead from now on. */
+void hh_reach_thread_exiting(ThreadId tid);
 /* With --reachability=yes: finds which live blocks no pointer reaches
    and counts them as lost in their sites.  At exit only. */
 void hh_reach_scan_at_exit(void);
