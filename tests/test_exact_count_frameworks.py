@@ -85,7 +85,7 @@ def macro_line(framework: str, text: str, after: str) -> int:
 
 GTEST_TESTS = ["AddAllocatesOneBlockPerOrder", "CancelFreesTheOrder",
                "SnapshotIsOneBlockOwnedByTheCaller", "TotalQuantityAllocatesAndWritesNothing",
-               "NestedScopes"]
+               "NestedScopes", "ThreadScopeCountsOnlyThisThread"]
 
 
 @pytest.mark.parametrize("opt", ["-O0", "-O2"])

@@ -31,7 +31,9 @@
    reads_bytes, copy_calls...
 
    heaphunt::Scope counts the whole process (the code under test may
-   hand work to other threads).  Scopes nest: each is its own
+   hand work to other threads); heaphunt::ThreadScope counts the
+   calling thread only (HEAPHUNT_GET_THREAD_STATS), for tests that run
+   in parallel threads of one process.  Scopes nest: each is its own
    before/after pair.
 
    Outside heaphunt (a native run, another tool) the expectations are
@@ -47,6 +49,7 @@
 #define __HEAPHUNT_TEST_H
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -68,13 +71,16 @@ struct Delta {
 
 inline bool running() { return RUNNING_ON_HEAPHUNT != 0; }
 
+enum class Counting { Process, Thread };
+
 class Scope {
 public:
-    Scope() : start_(read()) {}
+    explicit Scope(Counting counting = Counting::Process)
+        : counting_(counting), start_(read(counting)) {}
 
     /* The counts since the scope was made. */
     Delta delta() const {
-        Reading now = read();
+        Reading now = read(counting_);
         Delta d = {};
         d.measured = start_.ok && now.ok;
         if (d.measured) {
@@ -99,12 +105,21 @@ private:
         HeaphuntStats stats;
         bool ok;
     };
-    static Reading read() {
+    static Reading read(Counting counting) {
         Reading r = {};
-        r.ok = HEAPHUNT_GET_STATS(&r.stats) != 0;
+        r.ok = (counting == Counting::Thread ? HEAPHUNT_GET_THREAD_STATS(&r.stats)
+                                             : HEAPHUNT_GET_STATS(&r.stats)) != 0;
         return r;
     }
+    Counting counting_;
     Reading start_;
+};
+
+/* The calling thread's counts only: the blocks it allocated (live ones
+   until freed, by any thread), its reads, writes, copies, instructions. */
+class ThreadScope : public Scope {
+public:
+    ThreadScope() : Scope(Counting::Thread) {}
 };
 
 namespace detail {
@@ -115,6 +130,12 @@ inline Delta delta_of(const Scope &s) { return s.delta(); }
 inline bool not_measured(const Delta &d) {
     if (d.measured)
         return false;
+    if (running()) {
+        /* Under a heaphunt that did not answer: an older one. */
+        std::fputs("heaphunt_test.h: running under heaphunt, but it did not answer the"
+                   " stats request (an older heaphunt?)\n", stderr);
+        std::abort();
+    }
     static bool said = false;
     if (!said) {
         said = true;

@@ -14,6 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "heaphunt_test.h"
 #include "order_book.h"
 
@@ -85,6 +88,39 @@ TEST(OrderBook, NestedScopes) {
     book.add(7, 9'900, 5, 'B');             // 24 bytes
     HEAPHUNT_EXPECT_ALLOCS(inner, 1, 24);
     HEAPHUNT_EXPECT_ALLOCS(outer, 2, 16 + 24);
+}
+
+// Tests that run in parallel threads measure their own thread with a
+// ThreadScope: here another thread allocates all the while, and the
+// scope sees only this thread's two blocks.
+TEST(OrderBook, ThreadScopeCountsOnlyThisThread) {
+    std::atomic<bool> stop{false};
+    std::atomic<long> churned{0};
+    std::thread churn([&] {                 // started before the scope
+        while (!stop) {
+            // Through a volatile pointer: at -O2 a new/delete pair
+            // whose pointer does not escape may be left out.
+            Order* volatile order = new Order{0, 0, 0, 'S'};
+            delete order;
+            churned++;
+        }
+    });
+    heaphunt::ThreadScope mine;
+    heaphunt::Scope everyone;
+    OrderBook book(1);                      // 8 bytes
+    book.add(1, 10'050, 100, 'B');          // 24 bytes
+    long seen = churned;
+    while (churned < seen + 10)             // the other thread allocates
+        std::this_thread::yield();          //   at least 10 blocks meanwhile
+    heaphunt::Delta d = mine.delta();
+    heaphunt::Delta all = everyone.delta();
+    stop = true;
+    churn.join();
+    HEAPHUNT_EXPECT_ALLOCS(d, 2, 32);
+    HEAPHUNT_EXPECT_LIVE(d, 2, 32);
+    if (heaphunt::running()) {
+        EXPECT_GE(all.total_blocks, 2 + 10);
+    }
 }
 
 // A demonstration of a failure, not run by default: the order is never
