@@ -19,7 +19,7 @@ import heaphunt_testlib as lib
 
 sys.path.insert(0, str(lib.REPO_DIR / "python"))
 from heaphunt import load  # noqa: E402
-from heaphunt.frames import group_sites  # noqa: E402
+from heaphunt.frames import frame_key, group_sites  # noqa: E402
 from heaphunt.rules import default_rules, with_frames  # noqa: E402
 from heaphunt.textfmt import percent  # noqa: E402
 
@@ -204,3 +204,24 @@ def test_a_bad_side_table_is_refused_in_one_line(tmp_path: Path, change, message
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     (js,) = node_findings([{"path": str(bad), "skip": [], "keep": [], "kind": None, "max": 0}])
     assert js["error"].startswith(expected), js
+
+
+def test_merged_profiles_keep_the_directories(tmp_path: Path) -> None:
+    """`heaphunt merge` writes hhFrameDirs for its frame table, so a merged
+    profile's frames are classified as the runs' were: --skip-frames
+    '/frames/inl/' still names the 100 bytes (twice 100 now) by make_record."""
+    a, b = run_to_file(tmp_path / "a"), run_to_file(tmp_path / "b")
+    merged = tmp_path / "merged.json"
+    proc = subprocess.run([str(lib.REPO_DIR / "bin" / "heaphunt"), "merge", str(a), str(b),
+                           "-o", str(merged)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    p = load(merged)
+    assert p.frame_dirs is not None
+    # Every frame has the directory the runs gave it (frames matched as
+    # merge matches them, by frame_key).
+    run_dirs = {frame_key(f): d for f, d in load(a).frame_dirs.items()}
+    assert any(run_dirs.values())
+    assert all(p.frame_dirs.get(f) == run_dirs.get(frame_key(f)) for f in p.frame_table)
+    skipped = with_frames(default_rules(), skip=["/frames/inl/"])
+    by_tb = {g.site.tb: g.name for g in group_sites(p, skipped)}
+    assert re.fullmatch(r"make_record \(source_dirs\.c:\d+\)", by_tb[200]), by_tb

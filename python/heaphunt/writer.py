@@ -149,7 +149,31 @@ def merge_profiles(profiles: list[Profile], cmd: str | None = None) -> dict[str,
     if copy_sites is not None:
         doc["hhCopySites"] = copy_sites
     doc["ftbl"] = ftbl.frames
+    frame_dirs = _frame_dirs(profiles, ftbl.frames)
+    if frame_dirs is not None:
+        doc["hhFrameDirs"] = frame_dirs
     return doc
+
+
+def _frame_dirs(profiles: list[Profile], ftbl: list[str]) -> dict[str, Any] | None:
+    """hhFrameDirs for a merged frame table: each frame's directory as the
+    profile it came from recorded it (None when no profile has any)."""
+    if not any(p.frame_dirs is not None for p in profiles):
+        return None
+    dir_of: dict[str, str] = {}
+    for p in profiles:
+        for frame, directory in (p.frame_dirs or {}).items():
+            dir_of.setdefault(frame, directory)
+    dirs: list[str] = []
+    number: dict[str, int] = {}
+    per_frame: list[int | None] = []
+    for frame in ftbl:
+        directory = dir_of.get(frame)
+        if directory is not None and directory not in number:
+            number[directory] = len(dirs)
+            dirs.append(directory)
+        per_frame.append(None if directory is None else number[directory])
+    return {"d": dirs, "f": per_frame}
 
 
 def _add_site_numbers(pp: dict[str, Any], site: Site, number_keys: list[str]) -> None:
