@@ -133,6 +133,10 @@ def deb_env(deb_root: Path) -> dict[str, str]:
     return env
 
 
+# The Rust crate's source, installed for a path dependency.
+RUST_CRATE_FILES = ["Cargo.toml", "README.md", "src/lib.rs"]
+
+
 def expected_deb_files() -> dict[str, Path | str | None]:
     """Every file of the package -> its source (a path, generated text, or
     None when only its presence is checked)."""
@@ -161,6 +165,8 @@ def expected_deb_files() -> dict[str, Path | str | None]:
         files[f"usr/share/heaphunt/viewer/{p.relative_to(REPO_DIR / 'viewer')}"] = p
     for p in source_files("docs", (".md", ".png")):
         files[f"usr/share/doc/heaphunt/{p.relative_to(REPO_DIR)}"] = p
+    for name in RUST_CRATE_FILES:
+        files[f"usr/share/heaphunt/rust/heaphunt/{name}"] = REPO_DIR / "bindings/rust/heaphunt" / name
     return files
 
 
@@ -318,6 +324,43 @@ def make_variable(name: str) -> str:
     return proc.stdout.strip()
 
 
+def assert_installed_rust_crate_works(crate: Path, heaphunt_runner: Path, project: Path) -> None:
+    cargo = run(["bash", str(REPO_DIR / "scripts" / "install-rust.sh")]).stdout.strip()
+    assert cargo, "scripts/install-rust.sh found no cargo"
+    (project / "tests").mkdir(parents=True)
+    (project / "Cargo.toml").write_text(textwrap.dedent(f"""\
+        [package]
+        name = "user-project"
+        version = "0.1.0"
+        edition = "2021"
+
+        [dev-dependencies]
+        heaphunt = {{ path = "{crate}" }}
+        """))
+    (project / "src").mkdir()
+    (project / "src" / "lib.rs").write_text("")
+    # One block of 8 * 8 bytes, freed: exact in the test's own thread.
+    (project / "tests" / "counts.rs").write_text(textwrap.dedent("""\
+        #[test]
+        fn one_block_of_64_bytes() {
+            assert!(heaphunt::running_on_heaphunt());
+            let scope = heaphunt::Scope::new();
+            let v: Vec<u64> = Vec::with_capacity(8);
+            drop(v);
+            heaphunt::assert_allocs!(scope, 1, 64);
+            heaphunt::assert_no_leaks!(scope);
+        }
+        """))
+    env = dict(os.environ, CARGO_TARGET_DIR=str(project / "target"),
+               CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER=f"{heaphunt_runner} -q "
+               f"--heaphunt-out-file={project / 'hh.%p.json'}")
+    env["PATH"] = f"{Path(cargo).parent}:{env.get('PATH', '/usr/bin:/bin')}"
+    proc = subprocess.run([cargo, "test", "--offline", "--test", "counts"], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0 and "test result: ok. 1 passed" in proc.stdout, \
+        proc.stdout + proc.stderr
+
+
 def test_make_install_and_uninstall(heaphunt_runner: Path, tmp_path: Path) -> None:
     dest = tmp_path / "dest"
     proc = run(["make", "-s", "install", f"DESTDIR={dest}"], cwd=REPO_DIR)
@@ -338,8 +381,14 @@ def test_make_install_and_uninstall(heaphunt_runner: Path, tmp_path: Path) -> No
              for p in source_files("viewer", (".html", ".js", ".css"))}
     want |= {f"{prefix}/share/doc/heaphunt/{p.relative_to(REPO_DIR)}"
              for p in source_files("docs", (".md", ".png"))}
+    want |= {f"{prefix}/share/heaphunt/rust/heaphunt/{name}" for name in RUST_CRATE_FILES}
     got = {"/" + str(p.relative_to(dest)) for p in dest.rglob("*") if not p.is_dir()}
     assert got == want, f"missing: {sorted(want - got)}\nunexpected: {sorted(got - want)}"
+
+    # A project of a new user's depends on the installed Rust crate by path
+    # and asserts exact counts in cargo test under heaphunt.
+    crate = dest / prefix.lstrip("/") / "share/heaphunt/rust/heaphunt"
+    assert_installed_rust_crate_works(crate, heaphunt_runner, tmp_path / "user-project")
 
     # The installed package, as its Python sees it, finds the installed viewer
     # and registers the plugin.
