@@ -28,17 +28,18 @@ repo_dir=$(cd "$(dirname "$0")/.." && pwd)
 # check's --junit output, strace, with which a test sees how the profile's
 # temporary file is opened, and what the findings' real programs use:
 # Debian's packaged tokio (examples/hunt/tokio, built offline from
-# /usr/share/cargo/registry) and Ruby with ActiveSupport (examples/hunt);
-# Debian's rustc and cargo, with which the Rust crate
-# (bindings/rust/heaphunt) and its example (examples/rust-tests) are
-# tested offline.
+# /usr/share/cargo/registry) and Ruby with ActiveSupport (examples/hunt, the
+# interpreted-frames tests); the interpreters' headers for
+# scripts/gen-interp-layouts.sh; Debian's rustc and cargo, with which the
+# Rust crate (bindings/rust/heaphunt) and its example (examples/rust-tests)
+# are tested offline.
 debian_packages=(
     build-essential gcc g++ make autoconf automake pkg-config
     valgrind python3 python3-pytest dpkg-dev bzip2 xz-utils
     debhelper dh-python lintian python3-venv
     chromium golang-go
     libgtest-dev catch2 python3-pytest-xdist python3-junitparser
-    strace librust-tokio-dev ruby ruby-activesupport
+    strace librust-tokio-dev ruby ruby-activesupport python3.11-dev ruby3.1-dev
     rustc cargo
 )
 

@@ -128,6 +128,7 @@ static void free_block(ThreadId tid, void* p, UChar free_kind)
       return;
    }
    check_family(tid, bk, free_kind);
+   hh_interp_note_free(bk->payload);
    hh_life_untrack(bk);
    VG_(cli_free)(p);
    if (UNLIKELY(hh_dump_due))

@@ -17,7 +17,8 @@
      like, sit in the middle of a stack): DHAT's preload is installed
      without line information, so DHAT names those "0xADDR: setenv (in
      /path/vgpreload_dhat-<plat>.so)"; heaphunt's are named the same way,
-     by their object, so that the two tools' sites can be matched.
+     by their object, so that the two tools' sites can be matched.  An
+     interpreted frame (hh_interp.c) is its own text.
    - Whether a stack was cut at --num-callers frames before its end.
    - The directory of a frame's source file (hh_frames_source_dir), for
      the profile's side table: the frame strings leave it out.
@@ -200,6 +201,13 @@ void hh_frames_describe(DiEpoch ep, Addr ip,
                         void* opaque)
 {
    FrameSource src = { ep, ip, NULL, True };
+   const HChar* interp_frame = hh_interp_frame_text(ip);
+   if (interp_frame != NULL) {
+      /* Like a preload frame, it has no source directory: its file is
+         the interpreter's name for it. */
+      emit(interp_frame, &src, opaque);
+      return;
+   }
    if (is_preload_ip(ep, ip)) {
       describe_by_object(ep, ip, emit, &src, opaque);
       return;

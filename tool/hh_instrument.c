@@ -84,6 +84,8 @@
 #include "pub_tool_tooliface.h"
 #include "pub_tool_transtab.h"     // VG_(discard_translations_safely)
 
+#include "libvex_guest_amd64.h"   // the first argument register
+
 #include "hh_tool.h"
 
 /* heaphunt runs on amd64 only (hh_instrument asserts 64-bit words). */
@@ -563,6 +565,21 @@ static void add_events_for(InstrState* st, IRTypeEnv* tyenv, IRStmt* stmt)
    }
 }
 
+/* At the watched instruction (hh_interp.c): a call with the first
+   argument register, as it is when the instruction starts. */
+static void add_watched_entry_call(InstrState* st)
+{
+   IRExpr* arg0 = IRExpr_Get(offsetof(VexGuestAMD64State, guest_RDI),
+                             Ity_I64);
+   IRTemp value = newIRTemp(st->sbOut->tyenv, Ity_I64);
+   addStmtToIRSB(st->sbOut, IRStmt_WrTmp(value, arg0));
+   IRDirty* call = unsafeIRDirty_0_N(
+      1, "hh_interp_on_watched_entry",
+      VG_(fnptr_to_fnentry)(&hh_interp_on_watched_entry),
+      mkIRExprVec_1(IRExpr_RdTmp(value)));
+   addStmtToIRSB(st->sbOut, IRStmt_Dirty(call));
+}
+
 /* True if the superblock may jump back to its own first instruction. */
 static Bool loops_to_itself(const IRSB* sb, const VexGuestExtents* vge)
 {
@@ -629,6 +646,10 @@ IRSB* hh_instrument(VgCallbackClosure* closure, IRSB* sbIn,
       }
       addStmtToIRSB(st.sbOut, stmt);
       track_sp(&st, stmt);
+      if (UNLIKELY(hh_interp_watched_entry != 0)
+          && stmt->tag == Ist_IMark
+          && stmt->Ist.IMark.addr == hh_interp_watched_entry)
+         add_watched_entry_call(&st);
    }
    if (n_imarks > 0)
       add_clock_update(&st, n_imarks);

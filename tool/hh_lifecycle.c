@@ -87,7 +87,7 @@ Block* hh_life_track(ThreadId tid, Addr payload, SizeT req_szB,
    Block* bk = hh_block_new();
    bk->payload        = payload;
    bk->req_szB        = req_szB;
-   bk->site           = hh_site_for_ec(VG_(record_ExeContext)(tid, 0));
+   bk->site           = hh_site_for_ec(tid, VG_(record_ExeContext)(tid, 0));
    bk->t_alloc_instrs = hh_clock_instrs;
    bk->t_last_access_instrs = hh_clock_instrs;
    bk->reads_bytes    = 0;

@@ -147,6 +147,7 @@ static void hh_fini(Int exit_status_unused)
       hh_print_summary(VG_(umsg), True);
    hh_alloc_report_counts();
    hh_clreq_report_counts();
+   hh_interp_print_stats();
    if (written && VG_(clo_verbosity) > 0) {
       VG_(umsg)("\n");
       VG_(umsg)("Profile: %s\n", path);
@@ -237,6 +238,7 @@ static void hh_pre_clo_init(void)
    VG_(track_pre_thread_ll_create)(on_thread_create);
    VG_(track_pre_thread_ll_exit)(on_thread_exit);
    VG_(atfork)(NULL, NULL, hh_threads_after_fork_in_child);
+   hh_interp_init();
 }
 
 VG_DETERMINE_INTERFACE_VERSION(hh_pre_clo_init)

@@ -122,6 +122,7 @@ Bool hh_process_cmd_line_option(const HChar* arg)
    } else if VG_BOOL_CLO(arg, "--copies", hh_clo_copies) {
    } else if VG_BOOL_CLO(arg, "--accesses", hh_clo_accesses) {
    } else if VG_BOOL_CLO(arg, "--reachability", hh_clo_reachability) {
+   } else if VG_BOOL_CLO(arg, "--interp-frames", hh_clo_interp_frames) {
    } else if VG_STR_CLO(arg, "--alloc-fn", fn_name) {
       add_fn_name(&alloc_fns, arg, "--alloc-fn", fn_name);
    } else if VG_STR_CLO(arg, "--ignore-fn", fn_name) {
@@ -190,6 +191,8 @@ void hh_print_usage(void)
 "                                its callers (repeatable)\n"
 "    --ignore-fn=<name>          do not count allocations made under\n"
 "                                <name> (repeatable)\n"
+"    --interp-frames=yes|no      put Python and Ruby frames in the stacks\n"
+"                                of allocations they make [yes]\n"
 "    --max-end-bytes=<n>         exit with --limit-exit-code if more than\n"
 "                                <n> bytes are still live at exit\n"
 "    --max-end-blocks=<n>        likewise for blocks live at exit\n"

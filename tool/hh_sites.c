@@ -66,7 +66,8 @@ ULong hh_peak_seq     = 0;
 typedef struct _EcSiteNode {
    struct _EcSiteNode* next;
    UWord               ecu;   // VG_(get_ECU_from_ExeContext)
-   Site*               site;
+   Site*               site;  // NULL if interp is not
+   InterpPlan*         interp;
 } EcSiteNode;
 
 static VgHashTable* site_by_ecu   = NULL;
@@ -120,14 +121,14 @@ static Bool under_ignore_fn(const Addr* ips, UInt n_ips, DiEpoch ep)
    return False;
 }
 
-static Site* new_site(Addr* ips, UInt n_ips, DiEpoch ep)
+static Site* new_site(Addr* ips, UInt n_ips, DiEpoch ep, Bool ignored)
 {
    Site* s = VG_(calloc)("hh.sites.site", 1, sizeof(Site));
    s->ips         = ips;
    s->n_ips       = n_ips;
    s->epoch       = ep;
    s->index       = (UInt)VG_(sizeXA)(sites_in_order);
-   s->ignored     = under_ignore_fn(ips, n_ips, ep);
+   s->ignored     = ignored;
    s->peak_seq    = hh_peak_seq;
    s->histo_state = HistoUnknown;
    hh_hist_site_init(&s->history);
@@ -135,19 +136,10 @@ static Site* new_site(Addr* ips, UInt n_ips, DiEpoch ep)
    return s;
 }
 
-Site* hh_site_for_ec(ExeContext* ec)
+Site* hh_site_for_frames(Addr* ips, UInt n_ips, DiEpoch ep, Bool ignored,
+                         Bool stack_cut)
 {
-   UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
-   EcSiteNode* node = VG_(HT_lookup)(site_by_ecu, ecu);
-   if (LIKELY(node != NULL))
-      return node->site;
-
-   Addr* ips;
-   UInt  n_ips;
-   Bool  cut;
-   hh_user_frames(ec, &ips, &n_ips, &cut);
    tl_assert(n_ips > 0);
-
    Site  probe;
    probe.ips   = ips;
    probe.n_ips = n_ips;
@@ -157,17 +149,43 @@ Site* hh_site_for_ec(ExeContext* ec)
       site = (Site*)found_key;
       VG_(free)(ips);
    } else {
-      site = new_site(ips, n_ips, VG_(get_ExeContext_epoch)(ec));
+      site = new_site(ips, n_ips, ep, ignored);
       VG_(addToFM)(site_by_ips, (UWord)site, 0);
       VG_(addToXA)(sites_in_order, &site);
    }
-   site->stack_cut = site->stack_cut || cut;
+   site->stack_cut = site->stack_cut || stack_cut;
+   return site;
+}
+
+/* An ExeContext whose frames pass through an interpreter's eval loop
+   has a plan instead of a site: its site depends on the interpreted
+   frames of the moment (hh_interp.c). */
+Site* hh_site_for_ec(ThreadId tid, ExeContext* ec)
+{
+   UWord ecu = VG_(get_ECU_from_ExeContext)(ec);
+   EcSiteNode* node = VG_(HT_lookup)(site_by_ecu, ecu);
+   if (LIKELY(node != NULL)) {
+      if (LIKELY(node->interp == NULL))
+         return node->site;
+      return hh_interp_site(tid, node->interp);
+   }
+
+   Addr* ips;
+   UInt  n_ips;
+   Bool  cut;
+   hh_user_frames(ec, &ips, &n_ips, &cut);
+   tl_assert(n_ips > 0);
+   DiEpoch ep = VG_(get_ExeContext_epoch)(ec);
+   Bool ignored = under_ignore_fn(ips, n_ips, ep);
 
    node = VG_(malloc)("hh.sites.node", sizeof(EcSiteNode));
-   node->ecu  = ecu;
-   node->site = site;
+   node->ecu    = ecu;
+   node->interp = hh_interp_plan(ec, ips, n_ips, ep, ignored, cut);
+   node->site   = node->interp != NULL ? NULL
+                  : hh_site_for_frames(ips, n_ips, ep, ignored, cut);
    VG_(HT_add_node)(site_by_ecu, node);
-   return site;
+   return node->interp != NULL ? hh_interp_site(tid, node->interp)
+                               : node->site;
 }
 
 //------------------------------------------------------------//

@@ -31,6 +31,10 @@
      hh_history.c     each site's live counts at instants over the run
      hh_copies.c      memcpy-family copies and their call sites
      hh_threads.c     the counts of each thread (HEAPHUNT_GET_THREAD_STATS)
+     hh_interp.c      interpreted frames (Python, Ruby) in allocation
+                      sites; hh_interp_python.c and hh_interp_ruby.c
+                      read each interpreter's frames, hh_elf.c finds a
+                      loaded object's symbols
    block lifecycle
      hh_lifecycle.c   tracks, moves and untracks blocks, custom blocks'
                       containers and pools included
@@ -292,7 +296,12 @@ extern ULong hh_live_blocks, hh_live_bytes;
 extern ULong hh_peak_blocks, hh_peak_bytes, hh_peak_instrs;
 
 void  hh_sites_init(void);
-Site* hh_site_for_ec(ExeContext* ec);
+/* The site of an allocation by thread tid with this ExeContext. */
+Site* hh_site_for_ec(ThreadId tid, ExeContext* ec);
+/* The site with these frames (found or made; takes ips, VG_(malloc)ed);
+   stack_cut: the stack was cut at --num-callers (Site.stack_cut). */
+Site* hh_site_for_frames(Addr* ips, UInt n_ips, DiEpoch ep, Bool ignored,
+                         Bool stack_cut);
 void  hh_site_note_alloc(Site* site, SizeT szB);
 void  hh_site_note_free(Site* site, SizeT szB);
 void  hh_site_note_resize(Site* site, SizeT old_szB, SizeT new_szB);
@@ -469,6 +478,40 @@ void hh_reads_writes_now(ULong* reads_bytes, ULong* writes_bytes);
 
 void hh_register_malloc_replacement(void);
 void hh_alloc_report_counts(void);
+
+//------------------------------------------------------------//
+//--- Interpreted frames (hh_interp.c)                     ---//
+//------------------------------------------------------------//
+
+extern Bool hh_clo_interp_frames;   // --interp-frames
+
+/* An interpreted frame in a Site's frame list: HH_INTERP_TAG | id, a
+   non-canonical address that no native frame can have. */
+#define HH_INTERP_TAG      0x8000000000000000ULL
+#define HH_INTERP_ID_MASK  0x00000000ffffffffULL
+
+typedef struct _InterpPlan InterpPlan;
+
+void hh_interp_init(void);
+/* For a new allocation ExeContext whose user frames are ips[0..n_ips):
+   a plan if they pass through an eval loop whose interpreter can be
+   read (the plan then owns ips), else NULL. */
+InterpPlan* hh_interp_plan(ExeContext* ec, Addr* ips, UInt n_ips,
+                           DiEpoch ep, Bool ignored, Bool stack_cut);
+/* The site of an allocation by thread tid whose ExeContext has a plan:
+   its native frames with the interpreted frames of this moment. */
+Site* hh_interp_site(ThreadId tid, InterpPlan* plan);
+/* The profile's text of an interpreted frame, or NULL for a native
+   frame. */
+const HChar* hh_interp_frame_text(Addr ip);
+/* A block at payload is being freed (it may hold interpreted code). */
+void hh_interp_note_free(Addr payload);
+void hh_interp_print_stats(void);
+/* The instrumenter calls hh_interp_on_watched_entry(first argument
+   register) at the start of the instruction at hh_interp_watched_entry
+   (0: none). */
+extern Addr hh_interp_watched_entry;
+VG_REGPARM(1) void hh_interp_on_watched_entry(UWord arg0);
 
 //------------------------------------------------------------//
 //--- Custom allocators (hh_custom.c)                      ---//
