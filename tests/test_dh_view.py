@@ -71,6 +71,18 @@ def test_dh_view_shows_python_profile_totals(tmp_path: Path, heaphunt_runner: Pa
     _assert_page_shows_totals(page, lib.json_totals(run))
 
 
+def test_dh_view_shows_ruby_profile_with_interpreted_frames(tmp_path: Path,
+                                                            heaphunt_runner: Path) -> None:
+    """Sites with Ruby frames (docs/interpreters.md): 0x0 addresses and a
+    [ruby] mark before the location."""
+    argv = ["/usr/bin/ruby", "--disable-gems", "-e", "a = []; 300.times { a << 'x' * 40 }"]
+    run = lib.run_tool("heaphunt", argv, tmp_path)
+    assert run.profile is not None, run.describe()
+    assert any(" [ruby] (" in frame for frame in run.profile["ftbl"]), run.describe()
+    page = _view(run.profile_path, "dh_view-ruby.png")
+    _assert_page_shows_totals(page, lib.json_totals(run))
+
+
 def test_dh_view_check_sees_a_broken_file(tmp_path: Path) -> None:
     """The checks above are not vacuous: a profile dh_view rejects (a site
     repeated, which it calls "repeated location") is reported as an error."""
