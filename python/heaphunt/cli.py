@@ -350,6 +350,7 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
     _add_report_options(run_parser)
     run_parser.add_argument("--valgrind")
     run_parser.add_argument("-o", "--output")
+    run_parser.add_argument("--no-pymalloc", action="store_true")
     known, valgrind_options = run_parser.parse_known_args(own)
     for opt in valgrind_options:
         if not opt.startswith("--"):
@@ -359,7 +360,10 @@ def cmd_run(args: argparse.Namespace, rest: list[str]) -> int:
     if not program:
         die("run: no program given; usage: heaphunt run [options] -- PROG ARGS")
     try:
-        result = run_under_valgrind(program, options=valgrind_options,
+        # CPython serves objects of up to 512 bytes from its own arenas
+        # (pymalloc) unless PYTHONMALLOC=malloc: docs/interpreters.md.
+        env = dict(os.environ, PYTHONMALLOC="malloc") if known.no_pymalloc else None
+        result = run_under_valgrind(program, options=valgrind_options, env=env,
                                     valgrind=known.valgrind, capture_output=False,
                                     out_file=known.output or RUN_DEFAULT_OUT_FILE)
     except (RunError, ProfileError) as e:
@@ -527,5 +531,7 @@ the report.  Options before '--':
   --valgrind VG   the valgrind (or vg-in-place) to use
   -o OUT          write the profile as OUT (default heaphunt.out.%p, as
                   Valgrind does; %p is the pid: keep it if the program forks)
+  --no-pymalloc   run with PYTHONMALLOC=malloc: CPython then mallocs every
+                  object, so sites show objects of up to 512 bytes too
   --anything-else passed to valgrind (e.g. --num-callers=30, --histogram-max=0)
 The exit status is the program's."""

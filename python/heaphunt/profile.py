@@ -79,6 +79,8 @@ _FRAME_RE = re.compile(
     r"^(?:0x[0-9A-Fa-f]+: )?(?P<fn>.*?) \((?P<in>in )?(?P<where>[^()]*)\)$")
 _ADDRESS_PREFIX_RE = re.compile(r"^0x[0-9A-Fa-f]+: ")
 _FILE_LINE_RE = re.compile(r"^.+:\d+$")
+# An interpreted frame's language mark, just before its location.
+_LANGUAGE_MARK_RE = re.compile(r" \[(python|ruby)\]$")
 
 
 # --------------------------------------------------------------------------
@@ -293,11 +295,24 @@ def is_preload_frame(frame: str) -> bool:
 
 def frame_function(frame: str) -> str:
     """"0x1091A9: alloc_small (site.c:12)" -> "alloc_small";
-    "0x10A0: alloc_plain() (x.cpp:20)" -> "alloc_plain"; "[root]" -> "[root]"."""
+    "0x10A0: alloc_plain() (x.cpp:20)" -> "alloc_plain"; "[root]" -> "[root]";
+    an interpreted frame's function whole, without its language mark:
+    "0x0: block (2 levels) in run [ruby] (app.rb:3)" -> "block (2 levels) in run"."""
     m = _FRAME_RE.match(frame)
     fn = m.group("fn") if m else _ADDRESS_PREFIX_RE.sub("", frame)
+    mark = _LANGUAGE_MARK_RE.search(fn)
+    if mark:
+        return fn[:mark.start()]
     head = fn.split("(")[0].strip()
     return head or fn
+
+
+def frame_language(frame: str) -> str:
+    """"python" or "ruby" for an interpreted frame (docs/json-format.md's
+    "0x0: FUNCTION [LANG] (FILE:LINE)"), "" for a native one."""
+    m = _FRAME_RE.match(frame)
+    mark = _LANGUAGE_MARK_RE.search(m.group("fn")) if m else None
+    return mark.group(1) if mark else ""
 
 
 def frame_location(frame: str) -> str:

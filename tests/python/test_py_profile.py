@@ -9,7 +9,8 @@ from pathlib import Path
 
 import heaphunt
 import hh_handmade as hm
-from heaphunt.profile import decode_acc, encode_acc, frame_function, frame_key, frame_location
+from heaphunt.profile import (decode_acc, encode_acc, frame_function, frame_key,
+                              frame_language, frame_location)
 
 
 def test_load_handmade_totals(tmp_path: Path) -> None:
@@ -91,6 +92,21 @@ def test_frame_helpers() -> None:
     # No line info: the address is what tells two frames apart.
     assert frame_key("0x4A: ??? (in /lib/libc.so.6)") == "0x4A: ??? (in /lib/libc.so.6)"
     assert frame_function("[root]") == "[root]"
+
+
+def test_interpreted_frame_helpers() -> None:
+    """docs/json-format.md: "0x0: FUNCTION [LANG] (FILE:LINE)"; Ruby labels
+    hold parentheses, which are part of the function."""
+    ruby_block = "0x0: block (2 levels) in run [ruby] (/src/app.rb:3)"
+    assert frame_function(ruby_block) == "block (2 levels) in run"
+    assert frame_language(ruby_block) == "ruby"
+    assert frame_location(ruby_block) == "/src/app.rb:3"
+    assert frame_key(ruby_block) == "block (2 levels) in run [ruby] (/src/app.rb:3)"
+    assert frame_function("0x0: * [ruby] (<cfunc>)") == "*"
+    python = "0x0: Request.__init__ [python] (/src/bus.py:52)"
+    assert (frame_function(python), frame_language(python)) == ("Request.__init__", "python")
+    assert frame_language("0x10A0: alloc_plain() (new_delete.cpp:20)") == ""
+    assert frame_language("[root]") == ""
 
 
 def test_large_profile_loads_in_reasonable_time(tmp_path: Path) -> None:
