@@ -52,6 +52,7 @@ SORT_LINES = (400_000, 20_000)
 TEXT_BYTES = (2_000_000, 100_000)    # gzip's input
 XZ_BYTES = (500_000, 50_000)         # xz's input (a prefix of gzip's)
 PYTHON_ITEMS = (15_000, 2_000)
+RUBY_ITEMS = (15_000, 2_000)
 CC1_FUNCTIONS = (3, 1)
 THREADPOOL_JOBS = (40_000, 2_000)
 THREADPOOL_THREADS = 4
@@ -138,6 +139,22 @@ def python_script(n_items: int) -> str:
         "print(len(text), total, len(json.loads(text)), objs[0]['k'])\n")
 
 
+def ruby_script(n_items: int) -> str:
+    """The Ruby twin of python_script: hashes, strings, JSON, a regexp
+    scan, sort_by (RubyGems loaded, as a Ruby program has it)."""
+    return (
+        "require 'json'\n"
+        f"N = {n_items}\n"
+        "words = (0...2 * N).map { |i| \"w#{i * 7919 % 5000}\" }\n"
+        "counts = Hash.new(0)\n"
+        "words.each { |w| counts[w] += 1 }\n"
+        "text = JSON.generate(counts.sort)\n"
+        "total = text.scan(/w(\\d+)/).sum { |m| m[0].to_i }\n"
+        "objs = (0...N).map { |i| { 'k' => i, 'v' => i.to_s * 3 } }\n"
+        "objs.sort_by! { |o| o['v'] }\n"
+        "puts [text.size, total, JSON.parse(text).size, objs[0]['k']].join(' ')\n")
+
+
 def cc1_source(n_functions: int) -> str:
     """A self-contained C file (no #include, so cc1 needs no search paths)
     with loops, a switch and pointer chasing: enough for -O2's passes."""
@@ -221,6 +238,7 @@ def build_workloads(quick: bool) -> list[Workload]:
     xz_in = write_once(BUILD_DIR / f"xz{suffix}.in", text[:XZ_BYTES[size]])
     py_script = write_once(BUILD_DIR / f"work{suffix}.py",
                            python_script(PYTHON_ITEMS[size]))
+    rb_script = write_once(BUILD_DIR / f"work{suffix}.rb", ruby_script(RUBY_ITEMS[size]))
     cc1_in = write_once(BUILD_DIR / f"cc1{suffix}.c", cc1_source(CC1_FUNCTIONS[size]))
     tokio_tasks = build_tokio_tasks()
     n_jobs = THREADPOOL_JOBS[size]
@@ -263,6 +281,9 @@ def build_workloads(quick: bool) -> list[Workload]:
         Workload("python3", ["/usr/bin/python3", str(py_script)],
                  f"CPython 3: Counter, json, re, sort over {PYTHON_ITEMS[size]:,} "
                  "items (PYTHONHASHSEED=0)"),
+        Workload("ruby", [which_or_fail("ruby", "ruby"), str(rb_script)],
+                 f"CRuby 3: Hash, JSON, a regexp scan, sort_by over "
+                 f"{RUBY_ITEMS[size]:,} items, RubyGems loaded"),
         Workload("gzip", [which_or_fail("gzip", "gzip"), "-6", "-c", str(text_in)],
                  f"gzip -6 of {TEXT_BYTES[size] / 1e6:.1f} MB of text: no heap "
                  "at all, every access must be filtered out"),
