@@ -18,12 +18,12 @@ import bench_report as report  # noqa: E402
 from bench_workloads import ACCESS, OTHER, THREADED, Workload  # noqa: E402
 
 WORKLOADS = ["churn", "access", "smallblocks", "matmul", "hashtable", "memcpy", "leak",
-             "sort", "python3", "gzip", "xz", "cc1", "threadpool", "threadpool_main",
+             "sort", "python3", "ruby", "gzip", "xz", "cc1", "threadpool", "threadpool_main",
              "tokio", "sort_parallel", "xz_threads", "scale_live", "scale_sites"]
 
 # What only one workload's commands contain, where its name is not in them.
-MARKERS = {"python3": "/usr/bin/python3", "cc1": "/cc1 ", "sort": "--parallel=1",
-           "xz": " -T1 ", "threadpool": "/threadpool 2000 4",
+MARKERS = {"python3": "/usr/bin/python3", "ruby": "/usr/bin/ruby ", "cc1": "/cc1 ",
+           "sort": "--parallel=1", "xz": " -T1 ", "threadpool": "/threadpool 2000 4",
            "threadpool_main": "/threadpool 2000 0", "tokio": "/tokio-tasks 1000",
            "sort_parallel": "--parallel=2", "xz_threads": " -T2 "}
 
