@@ -64,15 +64,19 @@ if [ -z "$ruby_tree" ] || [ ! -f "$ruby_tree/vm_core.h" ]; then
     [ -n "$ruby_tree" ] && [ -f "$ruby_tree/vm_core.h" ] || die "ruby3.1 sources not found under $src_dir"
 fi
 
-# Definitions private to symbol.c and iseq.c, for the Ruby probe.
+# Definitions private to symbol.c, iseq.c and st.c, for the Ruby probe.
 {
     grep -E '^static const int ID_ENTRY_UNIT = ' "$ruby_tree/symbol.c"
     sed -n '/^enum id_entry_type {/,/^};/p' "$ruby_tree/symbol.c"
     grep -E '^#define IMMEDIATE_TABLE_SIZE ' "$ruby_tree/iseq.c"
     sed -n '/^struct succ_index_table {/,/^};/p' "$ruby_tree/iseq.c"
+    grep -E '^typedef st_index_t st_hash_t;' "$ruby_tree/st.c"
+    sed -n '/^struct st_table_entry {/,/^};/p' "$ruby_tree/st.c"
+    grep -E '^#define RESERVED_HASH_VAL ' "$ruby_tree/st.c"
 } >"$work/probe_ruby31_private.h"
-grep -q 'ID_ENTRY_UNIT' "$work/probe_ruby31_private.h" && grep -q 'succ_dict_block' "$work/probe_ruby31_private.h" \
-    || die "ID_ENTRY_UNIT or struct succ_index_table not found in $ruby_tree"
+for what in ID_ENTRY_UNIT succ_dict_block st_hash_t 'struct st_table_entry' RESERVED_HASH_VAL; do
+    grep -q "$what" "$work/probe_ruby31_private.h" || die "$what not found in $ruby_tree"
+done
 
 gcc -Wall -Werror -I/usr/include/python3.11 -o "$work/probe_python311" \
     "$probes/probe_python311.c" || die "the Python probe does not build"

@@ -102,6 +102,9 @@ static ReaderSlot readers[] = {
 /* Stacks whose count of activations and of eval-loop frames differed
    (spliced anyway, see above), for -v. */
 static ULong n_unmatched_stacks = 0;
+/* Times a context died and the frame names made from contexts were
+   forgotten, for -v. */
+static ULong n_contexts_forgotten = 0;
 
 /* Some reader attached: frees must be checked against the code cache. */
 static Bool any_reader_on = False;
@@ -258,14 +261,29 @@ const HChar* hh_interp_frame_text(Addr ip)
 //--- The code cache                                       ---//
 //------------------------------------------------------------//
 
+/* The ids of one code's frames, by position, then by context. */
+typedef struct _FrameEntry {
+   struct _FrameEntry* next;   // the same position in another context
+   UWord context;
+   UInt  id;
+} FrameEntry;
+
 typedef struct _CodeNode {
    struct _CodeNode* next;
    UWord    code;          // key
    UWord    reader_data;
-   WordFM*  id_by_pos;     // position -> frame id, NULL until named
+   WordFM*  ids_by_pos;    // position -> FrameEntry*, NULL until named
 } CodeNode;
 
 static VgHashTable* codes = NULL;
+
+/* Blocks whose free makes every frame named from a context stale. */
+typedef struct _WitnessNode {
+   struct _WitnessNode* next;
+   UWord witness;          // key
+} WitnessNode;
+
+static VgHashTable* witnesses = NULL;
 /* The last node found: a stack's frames are looked up twice in a row
    (by the reader, then here), and loops call one function many times. */
 static CodeNode* last_code = NULL;
@@ -295,8 +313,25 @@ void hh_interp_code_remember(UWord code, UWord reader_data)
    CodeNode* node = VG_(malloc)("hh.interp.code", sizeof(CodeNode));
    node->code = code;
    node->reader_data = reader_data;
-   node->id_by_pos = NULL;
+   node->ids_by_pos = NULL;
    VG_(HT_add_node)(codes, node);
+}
+
+static void free_frame_entries(UWord chain)
+{
+   FrameEntry* entry = (FrameEntry*)chain;
+   while (entry != NULL) {
+      FrameEntry* next = entry->next;
+      VG_(free)(entry);
+      entry = next;
+   }
+}
+
+static void forget_frame_ids(CodeNode* node)
+{
+   if (node->ids_by_pos != NULL)
+      VG_(deleteFM)(node->ids_by_pos, NULL, free_frame_entries);
+   node->ids_by_pos = NULL;
 }
 
 void hh_interp_code_forget(UWord code)
@@ -308,15 +343,43 @@ void hh_interp_code_forget(UWord code)
       return;
    if (last_code == node)
       last_code = NULL;
-   if (node->id_by_pos != NULL)
-      VG_(deleteFM)(node->id_by_pos, NULL, NULL);
+   forget_frame_ids(node);
    VG_(free)(node);
+}
+
+void hh_interp_context_remember(Addr witness)
+{
+   if (VG_(HT_lookup)(witnesses, witness) != NULL)
+      return;
+   WitnessNode* node = VG_(malloc)("hh.interp.witness", sizeof(WitnessNode));
+   node->witness = witness;
+   VG_(HT_add_node)(witnesses, node);
+}
+
+/* A context died: names made from any context may be stale.  Frame ids
+   stay (they are texts); only the (code, position, context) -> id
+   cache empties, to be filled again from the interpreter's memory. */
+static void forget_contexts(void)
+{
+   VG_(HT_ResetIter)(codes);
+   CodeNode* node;
+   while ((node = VG_(HT_Next)(codes)) != NULL)
+      forget_frame_ids(node);
+   VG_(HT_destruct)(witnesses, VG_(free));
+   witnesses = VG_(HT_construct)("hh.interp.witnesses");
+   n_contexts_forgotten++;
 }
 
 void hh_interp_note_free(Addr payload)
 {
-   if (any_reader_on)
-      hh_interp_code_forget(payload);
+   if (!any_reader_on)
+      return;
+   hh_interp_code_forget(payload);
+   WitnessNode* witness = VG_(HT_remove)(witnesses, payload);
+   if (witness != NULL) {
+      VG_(free)(witness);
+      forget_contexts();
+   }
 }
 
 /* The frame id of (code, pos): cached, or named by the reader.  0 and
@@ -330,19 +393,28 @@ static UInt frame_id(ReaderSlot* slot, const InterpFrameRef* ref,
       hh_interp_code_remember(ref->code, 0);
       node = code_node(ref->code);
    }
-   UWord key, id;
-   if (node->id_by_pos != NULL
-       && VG_(lookupFM)(node->id_by_pos, &key, &id, ref->pos))
-      return (UInt)id;
+   UWord key, chain = 0;
+   if (node->ids_by_pos != NULL
+       && VG_(lookupFM)(node->ids_by_pos, &key, &chain, ref->pos)) {
+      for (FrameEntry* e = (FrameEntry*)chain; e != NULL; e = e->next) {
+         if (e->context == ref->context)
+            return e->id;
+      }
+   }
    InterpFrameName name;
-   if (!slot->reader->describe(ref->code, ref->pos, &name, why))
+   if (!slot->reader->describe(ref, &name, why))
       return 0;
-   id = frame_id_for_name(slot->reader, &name);
-   if (node->id_by_pos == NULL)
-      node->id_by_pos = VG_(newFM)(VG_(malloc), "hh.interp.pos", VG_(free),
-                                   NULL);
-   VG_(addToFM)(node->id_by_pos, ref->pos, id);
-   return (UInt)id;
+   FrameEntry* entry = VG_(malloc)("hh.interp.frame", sizeof(FrameEntry));
+   entry->context = ref->context;
+   entry->id = frame_id_for_name(slot->reader, &name);
+   entry->next = NULL;
+   if (node->ids_by_pos == NULL)
+      node->ids_by_pos = VG_(newFM)(VG_(malloc), "hh.interp.pos", VG_(free),
+                                    NULL);
+   if (VG_(lookupFM)(node->ids_by_pos, &key, &chain, ref->pos))
+      entry->next = (FrameEntry*)chain;
+   VG_(addToFM)(node->ids_by_pos, ref->pos, (UWord)entry);
+   return entry->id;
 }
 
 //------------------------------------------------------------//
@@ -629,6 +701,7 @@ void hh_interp_init(void)
    frame_id_by_text = VG_(newFM)(VG_(malloc), "hh.interp.ids", VG_(free),
                                  cmp_texts);
    codes  = VG_(HT_construct)("hh.interp.codes");
+   witnesses = VG_(HT_construct)("hh.interp.witnesses");
    stacks = VG_(HT_construct)("hh.interp.stacks");
 }
 
@@ -646,9 +719,10 @@ void hh_interp_print_stats(void)
    }
    VG_(dmsg)("heaphunt: interpreted frames: %'ld distinct, %'u stacks, "
              "%'u code units cached, %'llu stacks with more activations "
-             "than eval-loop frames\n",
+             "than eval-loop frames, names from contexts forgotten %'llu "
+             "times\n",
              frame_texts != NULL ? VG_(sizeXA)(frame_texts) : 0,
              stacks != NULL ? VG_(HT_count_nodes)(stacks) : 0,
              codes != NULL ? VG_(HT_count_nodes)(codes) : 0,
-             n_unmatched_stacks);
+             n_unmatched_stacks, n_contexts_forgotten);
 }

@@ -22,11 +22,14 @@
 
 /* One interpreted frame of a stack being read: the code it runs (a
    PyCodeObject, a Ruby iseq body or method definition: an address that
-   names the code for as long as that code lives) and the position in
-   it (an instruction index or address). */
+   names the code for as long as that code lives), the position in it
+   (an instruction index or address), and a context that changes its
+   name, or 0 (Ruby: the class that owns the method, whose name
+   qualifies it; see hh_interp_context_remember). */
 typedef struct {
    UWord code;
    UWord pos;
+   UWord context;
 } InterpFrameRef;
 
 /* A stack read at one allocation, innermost frame first.  ends_run[i]
@@ -73,7 +76,7 @@ struct _InterpReader {
                             const HChar** why);
    /* Names a frame; False (with *why) if its memory is not as expected.
       The strings may live in a buffer the next call overwrites. */
-   Bool (*describe)(UWord code, UWord pos, InterpFrameName* name,
+   Bool (*describe)(const InterpFrameRef* frame, InterpFrameName* name,
                     const HChar** why);
 };
 
@@ -100,6 +103,10 @@ Bool hh_interp_read_word(Addr a, UWord* w);
 Bool hh_interp_code_known(UWord code, UWord* reader_data);
 void hh_interp_code_remember(UWord code, UWord reader_data);
 void hh_interp_code_forget(UWord code);
+/* A frame's name was made from `context`, which lives as long as the
+   malloc'ed block at `witness`: the free of that block forgets every
+   name made from a context (contexts die rarely: a class). */
+void hh_interp_context_remember(Addr witness);
 
 /* The guest's FS base (the thread pointer on amd64): TLS and thread
    identity. */

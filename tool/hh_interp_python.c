@@ -452,14 +452,16 @@ static ReadResult py_read_stack(ThreadId tid, UInt max_frames,
                         && last_unit < (Long)first_traceable;
       UInt i = st->n_frames;
       if (!incomplete) {
-         st->frames[i].code = code;
-         st->frames[i].pos  = (UWord)last_unit;
-         st->ends_run[i]    = is_entry;
+         st->frames[i].code    = code;
+         st->frames[i].pos     = (UWord)last_unit;
+         st->frames[i].context = 0;
+         st->ends_run[i]       = is_entry;
          st->n_frames++;
       } else if (is_entry) {
-         st->frames[i].code = 0;
-         st->frames[i].pos  = 0;
-         st->ends_run[i]    = True;
+         st->frames[i].code    = 0;
+         st->frames[i].pos     = 0;
+         st->frames[i].context = 0;
+         st->ends_run[i]       = True;
          st->n_frames++;
       }
       frame = previous;
@@ -467,9 +469,10 @@ static ReadResult py_read_stack(ThreadId tid, UInt max_frames,
    return ReadOk;
 }
 
-static Bool py_describe(UWord code, UWord pos, InterpFrameName* name,
+static Bool py_describe(const InterpFrameRef* frame, InterpFrameName* name,
                         const HChar** why)
 {
+   UWord code = frame->code, pos = frame->pos;
    static HChar function[MAX_TEXT_BYTES * 4 + 4];
    static HChar file[MAX_TEXT_BYTES * 4 + 4];
    static UChar table[MAX_LINETABLE_BYTES];

@@ -67,6 +67,8 @@ static struct {
 #define MAX_ISEQ_SIZE       (1 << 28)
 #define MAX_ROOTS_SEARCHED  256
 #define MAX_VM_STACK_WORDS  (1UL << 32)
+#define MAX_ENV_DEPTH       100000
+#define MAX_CLASS_IVARS     4096
 
 //------------------------------------------------------------//
 //--- Recognition                                          ---//
@@ -231,12 +233,96 @@ static Bool find_id_table(void)
    return False;
 }
 
-static Bool method_name(UWord id, HChar* out, SizeT cap)
+/* The name of an ID (a method, an instance variable). */
+static Bool id_name(UWord id, HChar* out, SizeT cap)
 {
    if (rb.ids == 0 && !find_id_table())
       return False;
    UWord serial = id > HH_RB31_LAST_OP_ID ? id >> HH_RB31_ID_SCOPE_SHIFT : id;
    return name_of_serial(rb.ids, serial, out, cap);
+}
+
+//------------------------------------------------------------//
+//--- Class names                                          ---//
+//------------------------------------------------------------//
+
+/* The value of the instance variable whose ID's name is `name` (or,
+   if serial != 0, whose ID has that serial number) in a class's ivar
+   table, or 0.  Classes have few: a linear scan. */
+static Bool class_ivar(UWord klass, const HChar* name, UWord serial,
+                       UWord* value)
+{
+   *value = 0;
+   UWord ext, table, start, bound, entries;
+   if (!hh_interp_read_word(klass + HH_RB31_CLASS_EXT, &ext) || ext == 0
+       || !hh_interp_read_word(ext + HH_RB31_CLASSEXT_IV_TBL, &table))
+      return False;
+   if (table == 0)
+      return True;
+   if (!hh_interp_read_word(table + HH_RB31_ST_ENTRIES_START, &start)
+       || !hh_interp_read_word(table + HH_RB31_ST_ENTRIES_BOUND, &bound)
+       || !hh_interp_read_word(table + HH_RB31_ST_ENTRIES, &entries)
+       || bound < start || bound - start > MAX_CLASS_IVARS)
+      return False;
+   for (UWord i = start; i < bound; i++) {
+      Addr entry = entries + i * HH_RB31_ST_ENTRY;
+      UWord hash, key, record;
+      if (!hh_interp_read_word(entry + HH_RB31_ST_ENTRY_HASH, &hash)
+          || !hh_interp_read_word(entry + HH_RB31_ST_ENTRY_KEY, &key)
+          || !hh_interp_read_word(entry + HH_RB31_ST_ENTRY_RECORD, &record))
+         return False;
+      if (hash == HH_RB31_ST_DELETED_HASH)
+         continue;
+      UWord key_serial = key > HH_RB31_LAST_OP_ID
+                         ? key >> HH_RB31_ID_SCOPE_SHIFT : key;
+      HChar key_name[64];
+      Bool match = serial != 0
+         ? key_serial == serial
+         : id_name(key, key_name, sizeof key_name)
+           && VG_(strcmp)(key_name, name) == 0;
+      if (match) {
+         *value = record;
+         return True;
+      }
+   }
+   return True;
+}
+
+/* A class's or module's permanent name (its __classpath__), as Ruby
+   3.4's backtraces use it; False for an anonymous one. */
+static Bool class_path(UWord klass, HChar* out, SizeT cap)
+{
+   UWord path;
+   return (is_type(klass, HH_RB31_T_CLASS) || is_type(klass, HH_RB31_T_MODULE))
+          && class_ivar(klass, "__classpath__", 0, &path) && path != 0
+          && read_string(path, out, cap);
+}
+
+/* "Owner#method", "Owner.method" for a singleton method of a named
+   class or module (Ruby 3.4's qualified names), or just the method's
+   name, into out.  The owner's class extension (malloc'ed) witnesses
+   the name: its free forgets it (hh_interp_context_remember). */
+static void qualified_name(UWord owner, const HChar* method, HChar* out,
+                           SizeT cap)
+{
+   HChar path[MAX_TEXT_BYTES + 4];
+   UWord flags, ext;
+   VG_(snprintf)(out, cap, "%s", method);
+   if (owner == 0 || !read_flags(owner, &flags)
+       || !hh_interp_read_word(owner + HH_RB31_CLASS_EXT, &ext) || ext == 0)
+      return;
+   hh_interp_context_remember(ext);
+   if (flags & HH_RB31_FL_SINGLETON) {
+      UWord attached, attached_ext;
+      if (class_ivar(owner, NULL, HH_RB31_SERIAL_ATTACHED, &attached)
+          && class_path(attached, path, sizeof path)
+          && hh_interp_read_word(attached + HH_RB31_CLASS_EXT, &attached_ext)) {
+         hh_interp_context_remember(attached_ext);
+         VG_(snprintf)(out, cap, "%s.%s", path, method);
+      }
+   } else if (class_path(owner, path, sizeof path)) {
+      VG_(snprintf)(out, cap, "%s#%s", path, method);
+   }
 }
 
 //------------------------------------------------------------//
@@ -352,12 +438,65 @@ static Bool read_env_word(UWord ep, Long index, Addr vm_stack, Addr stack_end,
    return hh_interp_read_word(a, word);
 }
 
-static void push(InterpStack* st, UWord code, UWord pos, Bool ends_run)
+static void push(InterpStack* st, UWord code, UWord pos, UWord owner,
+                 Bool ends_run)
 {
-   st->frames[st->n_frames].code = code;
-   st->frames[st->n_frames].pos  = pos;
-   st->ends_run[st->n_frames]    = ends_run;
+   st->frames[st->n_frames].code    = code;
+   st->frames[st->n_frames].pos     = pos;
+   st->frames[st->n_frames].context = owner;
+   st->ends_run[st->n_frames]       = ends_run;
    st->n_frames++;
+}
+
+/* The method entry in an env's ME_CREF slot (possibly behind an svar,
+   for a method's local env), or 0 (a cref: not in a method). */
+static Bool entry_in_slot(UWord slot, Bool may_be_svar, UWord* me)
+{
+   *me = 0;
+   if (slot == 0 || (slot & 7) != 0 || slot == 8 /* Qnil */)
+      return True;
+   if (is_imemo(slot, HH_RB31_IMEMO_MENT)) {
+      *me = slot;
+      return True;
+   }
+   if (may_be_svar && is_imemo(slot, HH_RB31_IMEMO_SVAR)) {
+      UWord inner;
+      return hh_interp_read_word(slot + HH_RB31_SVAR_CREF_OR_ME, &inner)
+             && entry_in_slot(inner, False, me);
+   }
+   return True;   // a cref, or no entry
+}
+
+/* The class that owns the method a Ruby frame runs (a block's: the
+   method it is in), or 0: rb_vm_frame_method_entry's walk out through
+   the envs to the method's local one.  A method defined with
+   define_method runs a block whose label names the method it was
+   written in, not itself: it gets 0, and keeps Ruby 3.1's label. */
+static Bool frame_owner(UWord ep, Addr vm_stack, Addr stack_end, UWord* owner)
+{
+   *owner = 0;
+   UWord me = 0, flags = 0;
+   for (UInt depth = 0; ; depth++) {
+      UWord slot, specval;
+      if (depth > MAX_ENV_DEPTH
+          || !read_env_word(ep, HH_RB31_ENV_INDEX_FLAGS, vm_stack, stack_end,
+                            &flags)
+          || !read_env_word(ep, HH_RB31_ENV_INDEX_ME_CREF, vm_stack,
+                            stack_end, &slot))
+         return False;
+      Bool local = (flags & HH_RB31_ENV_FLAG_LOCAL) != 0;
+      if (!entry_in_slot(slot, local, &me))
+         return False;
+      if (me != 0 || local)
+         break;
+      if (!read_env_word(ep, HH_RB31_ENV_INDEX_SPECVAL, vm_stack, stack_end,
+                         &specval))
+         return False;
+      ep = specval & ~(UWord)3;   // GC_GUARDED_PTR_REF
+   }
+   if (me == 0 || (flags & HH_RB31_FRAME_FLAG_BMETHOD))
+      return True;
+   return hh_interp_read_word(me + HH_RB31_ME_OWNER, owner);
 }
 
 static ReadResult rb_read_stack(ThreadId tid, UInt max_frames,
@@ -423,35 +562,71 @@ static ReadResult rb_read_stack(ThreadId tid, UInt max_frames,
             *why = "a Ruby frame's pc is outside its iseq";
             return ReadBad;
          }
-         push(st, body, pc, ends_run);
+         UWord owner;
+         if (!frame_owner(ep, vm_stack, stack_end, &owner)) {
+            *why = "a Ruby frame's envs do not lead to its method entry";
+            return ReadBad;
+         }
+         push(st, body, pc, owner, ends_run);
       } else if (magic == HH_RB31_FRAME_MAGIC_CFUNC) {
-         UWord def;
+         UWord def, owner;
          if (!read_env_word(ep, HH_RB31_ENV_INDEX_ME_CREF, vm_stack,
                             stack_end, &me_cref)
              || !is_imemo(me_cref, HH_RB31_IMEMO_MENT)
              || !hh_interp_read_word(me_cref + HH_RB31_ME_DEF, &def)
+             || !hh_interp_read_word(me_cref + HH_RB31_ME_OWNER, &owner)
              || def == 0) {
             *why = "a C method's frame has no method entry";
             return ReadBad;
          }
-         push(st, def, 0, ends_run);
+         push(st, def, 0, owner, ends_run);
       } else if (ends_run) {
-         push(st, 0, 0, True);   // a hidden frame that ends a run
+         push(st, 0, 0, 0, True);   // a hidden frame that ends a run
       }
    }
    return ReadOk;
 }
 
-static Bool describe_iseq(UWord body, UWord pc, InterpFrameName* name,
-                          const HChar** why)
+/* A label qualified by the method's owner, as Ruby 3.4 shows it: the
+   method's name ("attach", base_label) and whatever ends with it ("block
+   in attach", "rescue in attach") get "Node#attach" in its place. */
+static void qualify_label(const HChar* label, const HChar* base_label,
+                          UWord owner, HChar* out, SizeT cap)
 {
-   static HChar label[MAX_TEXT_BYTES + 4];
+   static const HChar in[] = " in ";
+   SizeT label_len = VG_(strlen)(label), base_len = VG_(strlen)(base_label);
+   const HChar* tail = label + label_len - base_len;
+   Bool names_method = owner != 0 && base_len > 0 && label_len >= base_len
+      && VG_(strcmp)(tail, base_label) == 0
+      && (tail == label
+          || (tail - label >= (Long)sizeof in - 1
+              && VG_(strncmp)(tail - (sizeof in - 1), in, sizeof in - 1) == 0));
+   if (!names_method) {
+      VG_(snprintf)(out, cap, "%s", label);
+      return;
+   }
+   HChar method[MAX_TEXT_BYTES * 2 + 8];
+   qualified_name(owner, base_label, method, sizeof method);
+   SizeT prefix_len = (SizeT)(tail - label);
+   if (prefix_len >= cap)
+      prefix_len = cap - 1;
+   VG_(memcpy)(out, label, prefix_len);   // "block in ", or nothing
+   VG_(snprintf)(out + prefix_len, cap - prefix_len, "%s", method);
+}
+
+static Bool describe_iseq(UWord body, UWord pc, UWord owner,
+                          InterpFrameName* name, const HChar** why)
+{
+   static HChar function[MAX_TEXT_BYTES * 3 + 16];
    static HChar path[MAX_TEXT_BYTES + 4];
-   UWord pathobj, label_str, iseq_encoded, insns_body, positions, succ;
+   HChar label[MAX_TEXT_BYTES + 4], base_label[MAX_TEXT_BYTES + 4];
+   UWord pathobj, label_str, base_label_str, iseq_encoded, insns_body,
+         positions, succ;
    UInt iseq_size, n_insn_info;
    *why = "an iseq body is not readable";
    if (!hh_interp_read_word(body + HH_RB31_BODY_PATHOBJ, &pathobj)
        || !hh_interp_read_word(body + HH_RB31_BODY_LABEL, &label_str)
+       || !hh_interp_read_word(body + HH_RB31_BODY_BASE_LABEL, &base_label_str)
        || !hh_interp_read_word(body + HH_RB31_BODY_ISEQ_ENCODED, &iseq_encoded)
        || !hh_interp_read(body + HH_RB31_BODY_ISEQ_SIZE, &iseq_size,
                           sizeof iseq_size)
@@ -467,6 +642,7 @@ static Bool describe_iseq(UWord body, UWord pc, InterpFrameName* name,
    if (!is_type(pathobj, HH_RB31_T_STRING) && !array_at(pathobj, 0, &path_str))
       path_str = 0;
    if (!read_string(label_str, label, sizeof label)
+       || !read_string(base_label_str, base_label, sizeof base_label)
        || !read_string(path_str, path, sizeof path)) {
       *why = "an iseq's label or path is not a String";
       return False;
@@ -500,34 +676,39 @@ static Bool describe_iseq(UWord body, UWord pc, InterpFrameName* name,
          return False;
       }
    }
-   name->function = label;
+   qualify_label(label, base_label, owner, function, sizeof function);
+   name->function = function;
    name->file = path;
    name->line = line;
    return True;
 }
 
-static Bool describe_cfunc(UWord def, InterpFrameName* name,
+static Bool describe_cfunc(UWord def, UWord owner, InterpFrameName* name,
                            const HChar** why)
 {
-   static HChar method[MAX_TEXT_BYTES + 4];
+   static HChar function[MAX_TEXT_BYTES * 2 + 8];
+   HChar method[MAX_TEXT_BYTES + 4];
    UWord id;
    if (!hh_interp_read_word(def + HH_RB31_DEF_ORIGINAL_ID, &id)) {
       *why = "a method definition is not readable";
       return False;
    }
-   if (!method_name(id, method, sizeof method))
-      VG_(strcpy)(method, "(a C method)");
-   name->function = method;
+   if (id_name(id, method, sizeof method))
+      qualified_name(owner, method, function, sizeof function);
+   else
+      VG_(strcpy)(function, "(a C method)");
+   name->function = function;
    name->file = "<cfunc>";
    name->line = 0;
    return True;
 }
 
-static Bool rb_describe(UWord code, UWord pos, InterpFrameName* name,
+static Bool rb_describe(const InterpFrameRef* frame, InterpFrameName* name,
                         const HChar** why)
 {
-   return pos == 0 ? describe_cfunc(code, name, why)
-                   : describe_iseq(code, pos, name, why);
+   return frame->pos == 0
+      ? describe_cfunc(frame->code, frame->context, name, why)
+      : describe_iseq(frame->code, frame->pos, frame->context, name, why);
 }
 
 InterpReader hh_interp_ruby_reader = {

@@ -12,10 +12,12 @@
 #include "iseq.h"
 #include "method.h"
 #include "internal/imemo.h"
+#include "internal/class.h"
 #include "id.h"
-/* Written by gen-interp-layouts.sh from the sources' symbol.c and
-   iseq.c, whose definitions of these are private to those files: the
-   ID table's shape and the succinct line-number index. */
+/* Written by gen-interp-layouts.sh from the sources' symbol.c, iseq.c
+   and st.c, whose definitions of these are private to those files: the
+   ID table's shape, the succinct line-number index and a hash table's
+   entries. */
 #include "probe_ruby31_private.h"
 
 #include <stddef.h>
@@ -57,6 +59,7 @@ int main(void)
    VAL("FRAME_MAGIC_RESCUE", VM_FRAME_MAGIC_RESCUE);
    VAL("FRAME_MAGIC_DUMMY", VM_FRAME_MAGIC_DUMMY);
    VAL("FRAME_FLAG_FINISH", VM_FRAME_FLAG_FINISH);
+   VAL("FRAME_FLAG_BMETHOD", VM_FRAME_FLAG_BMETHOD);
    VAL("FRAME_FLAG_CFRAME", VM_FRAME_FLAG_CFRAME);
 
    OFF("BASIC_FLAGS", struct RBasic, flags);
@@ -115,6 +118,31 @@ int main(void)
    VAL("ID_ENTRY_STR", ID_ENTRY_STR);
    /* A name the ID table must give, to recognise the table. */
    VAL("SERIAL_INITIALIZE", tInitialize);
+
+   /* Class names: a method's owner, its class path or, for a singleton
+      class, the object it is attached to, in the class's ivar table. */
+   VAL("T_CLASS", RUBY_T_CLASS);
+   VAL("T_MODULE", RUBY_T_MODULE);
+   VAL("FL_SINGLETON", RUBY_FL_SINGLETON);
+   OFF("CLASS_EXT", struct RClass, ptr);
+   OFF("CLASSEXT_IV_TBL", rb_classext_t, iv_tbl);
+   OFF("ST_ENTRIES_START", st_table, entries_start);
+   OFF("ST_ENTRIES_BOUND", st_table, entries_bound);
+   OFF("ST_ENTRIES", st_table, entries);
+   SIZE("ST_ENTRY", struct st_table_entry);
+   OFF("ST_ENTRY_HASH", struct st_table_entry, hash);
+   OFF("ST_ENTRY_KEY", struct st_table_entry, key);
+   OFF("ST_ENTRY_RECORD", struct st_table_entry, record);
+   VAL("ST_DELETED_HASH", RESERVED_HASH_VAL);
+   VAL("SERIAL_ATTACHED", t__attached__);
+   /* The method entry of a frame: from its local env (blocks walk out
+      through their outer envs), possibly behind an svar. */
+   VAL("ENV_FLAG_LOCAL", VM_ENV_FLAG_LOCAL);
+   printf("#define HH_RB31_%-34s (%d)\n", "ENV_INDEX_SPECVAL",
+          VM_ENV_DATA_INDEX_SPECVAL);
+   VAL("IMEMO_SVAR", imemo_svar);
+   OFF("SVAR_CREF_OR_ME", struct vm_svar, cref_or_me);
+   OFF("BODY_BASE_LABEL", struct rb_iseq_constant_body, location.base_label);
 
    OFF("ME_DEF", rb_callable_method_entry_t, def);
    OFF("ME_OWNER", rb_callable_method_entry_t, owner);
