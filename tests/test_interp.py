@@ -270,20 +270,23 @@ def test_ruby_lines_have_their_bytes(ruby_run):
     main = Frame("<main>", f"{path}:{lines['MAIN_LINE']}")
     cfunc = lambda name: Frame(name, "<cfunc>")  # noqa: E731
     growth_bytes, growth_blocks, final_bytes = array_growth(10_000)
+    # Methods are named by their owner as Ruby 3.4 names them: a method
+    # defined at the top level belongs to Object.
     expected = [
         # String#*: the characters and a NUL.
-        ((cfunc("*"), at("make_string", "STRING_LINE"), main), "rb_str_times",
-         (1_000_001, 1, 1_000_001, 1)),
-        ((cfunc("*"), at("make_string", "STRING_LINE"), at("nested", "NESTED_LINE"), main),
+        ((cfunc("String#*"), at("Object#make_string", "STRING_LINE"), main),
+         "rb_str_times", (1_000_001, 1, 1_000_001, 1)),
+        ((cfunc("String#*"), at("Object#make_string", "STRING_LINE"),
+          at("Object#nested", "NESTED_LINE"), main),
          "rb_str_times", (1_000_001, 1, 1_000_001, 1)),
         # Array.new(100,000): Class#new calls Array#initialize, which
         # mallocs 100,000 slots of 8 bytes.
-        ((cfunc("initialize"), cfunc("new"), at("make_array", "ARRAY_LINE"), main),
-         None, (800_000, 1, 800_000, 1)),
+        ((cfunc("Array#initialize"), cfunc("Class#new"),
+          at("Object#make_array", "ARRAY_LINE"), main), None, (800_000, 1, 800_000, 1)),
         # items << i, in the block Integer#times calls.
-        ((Frame("block in grow_array", f"{path}:{lines['PUSH_LINE']}"), cfunc("times"),
-          at("grow_array", "PUSH_LINE"), main), "rb_ary_push",
-         (growth_bytes, growth_blocks, final_bytes, 1)),
+        ((Frame("block in Object#grow_array", f"{path}:{lines['PUSH_LINE']}"),
+          cfunc("Integer#times"), at("Object#grow_array", "PUSH_LINE"), main),
+         "rb_ary_push", (growth_bytes, growth_blocks, final_bytes, 1)),
     ]
     for stack, native, (tb, tbk, eb, ebk) in expected:
         got = numbers_at(ruby_run, stack, native)
@@ -296,6 +299,49 @@ def test_ruby_frames_are_announced_once(ruby_run):
     announced = [line for line in tool_lines(ruby_run.stderr) if ANNOUNCE_RE.match(line)]
     assert len(announced) == 1 and announced[0].startswith(
         "heaphunt: Ruby 3.1.2 frames in allocation stacks (/usr/lib/"), ruby_run.stderr
+
+
+NAMES = INTERP_DIR / "names.rb"
+
+
+@pytest.fixture(scope="module")
+def names_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rb-names")
+    return run("heaphunt", [ruby(), "--disable-gems", str(NAMES)], out,
+               options=["--accesses=no", "-v"])
+
+
+def string_at(result: lib.ToolRun, fn: str, where: str) -> tuple[int, int]:
+    """(bytes, blocks) of the strings String#* built in frame `fn` at `where`."""
+    tb = tbk = 0
+    for site in result.sites:
+        frames = interp_frames(site)
+        if frames[:2] == (Frame("String#*", "<cfunc>"), Frame(fn, where)):
+            tb += site.numbers["tb"]
+            tbk += site.numbers["tbk"]
+    return tb, tbk
+
+
+def test_ruby_frames_are_named_by_the_methods_owner(names_run):
+    lines = marker_lines(NAMES)
+    expected = [("Greeting.shout", "SINGLETON_LINE", 31),
+                ("Greeting#wave", "MODULE_LINE", 41),
+                ("block in Host#call", "BLOCK_LINE", 51),
+                ("make", "ANON_LINE", 61),
+                ("block (2 levels) in with_define_method", "BMETHOD_LINE", 71)]
+    got = {fn: string_at(names_run, fn, f"{NAMES}:{lines[marker]}")
+           for fn, marker, _ in expected}
+    assert got == {fn: (size, 1) for fn, _, size in expected}, got
+
+
+def test_ruby_names_follow_classes_that_die(names_run):
+    """Kn#build builds 2,001 + n bytes; a class that died and another
+    at its address must not share a name."""
+    where = f"{NAMES}:{marker_lines(NAMES)['DYING_LINE']}"
+    got = {n: string_at(names_run, f"K{n}#build", where) for n in range(60)}
+    assert got == {n: (2001 + n, 1) for n in range(60)}, got
+    m = re.search(r"names from contexts forgotten ([\d,]+) times", names_run.stderr)
+    assert m and int(m.group(1).replace(",", "")) > 0, names_run.stderr[-3000:]
 
 
 # --------------------------------------------------------------------------
@@ -473,14 +519,15 @@ def notification_runs(tmp_path_factory):
 
 
 def children_sites(result: lib.ToolRun) -> list[lib.Site]:
-    """Sites of Event#<< called from TreeCollector#finish's `parent << event`."""
+    """Sites of ActiveSupport's Event#<< called from TreeCollector#finish's
+    `parent << event`."""
     line = marker_lines(NOTIFICATIONS)["KEEP_LINE"]
     out = []
     for site in result.sites:
         frames = interp_frames(site)
-        if (len(frames) >= 2 and frames[0].fn == "<<"
+        if (len(frames) >= 2 and frames[0].fn == "ActiveSupport::Notifications::Event#<<"
                 and frames[0].where.endswith("/active_support/notifications/instrumenter.rb:120")
-                and frames[1] == Frame("finish", f"{NOTIFICATIONS}:{line}")):
+                and frames[1] == Frame("TreeCollector#finish", f"{NOTIFICATIONS}:{line}")):
             out.append(site)
     return out
 
