@@ -55,7 +55,10 @@
      (hh_interp_note_free); Python's code objects may live in pymalloc's
      arenas, so its reader has the code object deallocator watched
      (hh_interp_watch_entry; the instrumenter calls
-     hh_interp_on_watched_entry there). */
+     hh_interp_on_watched_entry there).  A frame's name may also depend
+     on a context (Ruby: the class that owns the method); the reader
+     names a malloc'ed block that dies with it (the class's extension),
+     and that block's free empties the names made from contexts. */
 
 #include "pub_tool_basics.h"
 #include "pub_tool_aspacemgr.h"
