@@ -17,11 +17,14 @@
      like, sit in the middle of a stack): DHAT's preload is installed
      without line information, so DHAT names those "0xADDR: setenv (in
      /path/vgpreload_dhat-<plat>.so)"; heaphunt's are named the same way,
-     by their object, so that the two tools' sites can be matched.  An
-     interpreted frame (hh_interp.c) is its own text.
+     by their object, so that the two tools' sites can be matched.
    - Whether a stack was cut at --num-callers frames before its end.
    - The directory of a frame's source file (hh_frames_source_dir), for
      the profile's side table: the frame strings leave it out.
+   - Interpreted frames (hh_interp.c builds their texts): each distinct
+     text is interned here, and a frame list holds it as the address
+     HH_INTERP_TAG | id, which no native frame can have; it is
+     described by its text.
 
    heaphunt's preload is recognised by its object: the DebugInfo whose
    file's base name is exactly vgpreload_heaphunt-<plat>.so, found once
@@ -37,6 +40,8 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
+#include "pub_tool_wordfm.h"
+#include "pub_tool_xarray.h"
 
 #include "hh_tool.h"
 
@@ -195,13 +200,59 @@ static void describe_by_object(DiEpoch ep, Addr ip,
    VG_(free)(description);
 }
 
+//------------------------------------------------------------//
+//--- Interpreted frames' texts                            ---//
+//------------------------------------------------------------//
+
+static XArray* interp_texts = NULL;     // HChar*, at id - 1
+static WordFM* interp_ids   = NULL;     // HChar* -> id
+
+static Word cmp_texts(UWord a, UWord b)
+{
+   return VG_(strcmp)((const HChar*)a, (const HChar*)b);
+}
+
+Addr hh_frames_interp_address(const HChar* text)
+{
+   if (interp_texts == NULL) {
+      interp_texts = VG_(newXA)(VG_(malloc), "hh.frames.interp", VG_(free),
+                                sizeof(HChar*));
+      interp_ids = VG_(newFM)(VG_(malloc), "hh.frames.interp_ids", VG_(free),
+                              cmp_texts);
+   }
+   UWord key, id;
+   if (!VG_(lookupFM)(interp_ids, &key, &id, (UWord)text)) {
+      HChar* copy = VG_(strdup)("hh.frames.interp_text", text);
+      VG_(addToXA)(interp_texts, &copy);
+      id = (UWord)VG_(sizeXA)(interp_texts);
+      tl_assert(id <= HH_INTERP_ID_MASK);
+      VG_(addToFM)(interp_ids, (UWord)copy, id);
+   }
+   return HH_INTERP_TAG | id;
+}
+
+const HChar* hh_frames_interp_text(Addr ip)
+{
+   if ((ip & ~HH_INTERP_ID_MASK) != HH_INTERP_TAG)
+      return NULL;
+   UWord id = ip & HH_INTERP_ID_MASK;
+   tl_assert(interp_texts != NULL && id >= 1
+             && id <= (UWord)VG_(sizeXA)(interp_texts));
+   return *(HChar**)VG_(indexXA)(interp_texts, (Word)id - 1);
+}
+
+UWord hh_frames_interp_count(void)
+{
+   return interp_texts != NULL ? (UWord)VG_(sizeXA)(interp_texts) : 0;
+}
+
 void hh_frames_describe(DiEpoch ep, Addr ip,
                         void (*emit)(const HChar* description,
                                      const FrameSource* src, void*),
                         void* opaque)
 {
    FrameSource src = { ep, ip, NULL, True };
-   const HChar* interp_frame = hh_interp_frame_text(ip);
+   const HChar* interp_frame = hh_frames_interp_text(ip);
    if (interp_frame != NULL) {
       /* Like a preload frame, it has no source directory: its file is
          the interpreter's name for it. */

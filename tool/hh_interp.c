@@ -40,7 +40,8 @@
      native stack was cut, the activations below the cut follow its
      last frame.  Any activation left over also goes at the end, and an
      eval-loop frame with no activation stays native.  In a site's
-     frame list an interpreted frame is the address HH_INTERP_TAG | id:
+     frame list an interpreted frame is the address HH_INTERP_TAG | id
+     (hh_frames.c interns the texts and writes them):
      not a canonical amd64 address, so never a code address.
 
    - Safety.  Readers read guest memory only through
@@ -182,15 +183,9 @@ Addr hh_interp_thread_pointer(ThreadId tid)
 //--- Interpreted frames: texts and ids                    ---//
 //------------------------------------------------------------//
 
-/* Ids start at 1; 0 is the hidden frame of an activation with no
-   visible frame (see InterpStack). */
-static XArray* frame_texts = NULL;       // HChar*, index id - 1
-static WordFM* frame_id_by_text = NULL;  // HChar* -> id
-
-static Word cmp_texts(UWord a, UWord b)
-{
-   return VG_(strcmp)((const HChar*)a, (const HChar*)b);
-}
+/* A frame id is its text's, interned by hh_frames.c (ids from 1); 0 is
+   the hidden frame of an activation with no visible frame (see
+   InterpStack). */
 
 /* Copies s into out[0 .. cap-1] as valid UTF-8 for a JSON string: bytes
    of an invalid sequence become '?', control characters a space. */
@@ -239,25 +234,7 @@ static UInt frame_id_for_name(const InterpReader* reader,
       at = append_clean(text, at, sizeof text, line);
    }
    append_clean(text, at, sizeof text, ")");
-
-   UWord key, id;
-   if (VG_(lookupFM)(frame_id_by_text, &key, &id, (UWord)text))
-      return (UInt)id;
-   HChar* copy = VG_(strdup)("hh.interp.text", text);
-   VG_(addToXA)(frame_texts, &copy);
-   id = (UWord)VG_(sizeXA)(frame_texts);
-   VG_(addToFM)(frame_id_by_text, (UWord)copy, id);
-   return (UInt)id;
-}
-
-const HChar* hh_interp_frame_text(Addr ip)
-{
-   if ((ip & ~HH_INTERP_ID_MASK) != HH_INTERP_TAG)
-      return NULL;
-   UWord id = ip & HH_INTERP_ID_MASK;
-   tl_assert(frame_texts != NULL && id >= 1
-             && id <= (UWord)VG_(sizeXA)(frame_texts));
-   return *(HChar**)VG_(indexXA)(frame_texts, (Word)id - 1);
+   return (UInt)(hh_frames_interp_address(text) & HH_INTERP_ID_MASK);
 }
 
 //------------------------------------------------------------//
@@ -699,10 +676,6 @@ Site* hh_interp_site(ThreadId tid, InterpPlan* plan)
 
 void hh_interp_init(void)
 {
-   frame_texts = VG_(newXA)(VG_(malloc), "hh.interp.texts", VG_(free),
-                            sizeof(HChar*));
-   frame_id_by_text = VG_(newFM)(VG_(malloc), "hh.interp.ids", VG_(free),
-                                 cmp_texts);
    codes  = VG_(HT_construct)("hh.interp.codes");
    witnesses = VG_(HT_construct)("hh.interp.witnesses");
    stacks = VG_(HT_construct)("hh.interp.stacks");
@@ -720,11 +693,11 @@ void hh_interp_print_stats(void)
                                            : readers[r].reader->lang,
                 readers[r].n_allocs);
    }
-   VG_(dmsg)("heaphunt: interpreted frames: %'ld distinct, %'u stacks, "
+   VG_(dmsg)("heaphunt: interpreted frames: %'lu distinct, %'u stacks, "
              "%'u code units cached, %'llu stacks with more activations "
              "than eval-loop frames, names from contexts forgotten %'llu "
              "times\n",
-             frame_texts != NULL ? VG_(sizeXA)(frame_texts) : 0,
+             hh_frames_interp_count(),
              stacks != NULL ? VG_(HT_count_nodes)(stacks) : 0,
              codes != NULL ? VG_(HT_count_nodes)(codes) : 0,
              n_unmatched_stacks, n_contexts_forgotten);

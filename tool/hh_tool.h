@@ -144,7 +144,8 @@ typedef struct {
    Bool                by_object;  // a preload frame, named by its object
 } FrameSource;
 /* Calls emit with the description of the frame at ip as DHAT writes it,
-   once per inlined call; frames of heaphunt's preload by their object. */
+   once per inlined call; frames of heaphunt's preload by their object,
+   interpreted frames by their text. */
 void hh_frames_describe(DiEpoch ep, Addr ip,
                         void (*emit)(const HChar* description,
                                      const FrameSource* src, void*),
@@ -156,6 +157,15 @@ void hh_frames_describe(DiEpoch ep, Addr ip,
    given to emit: pass a copy of it.  Valid until the next call. */
 const HChar* hh_frames_source_dir(const FrameSource* src,
                                   const HChar* description);
+/* An interpreted frame (hh_interp.c) in a frame list: HH_INTERP_TAG | id,
+   a non-canonical address that no native frame can have, naming the id'th
+   distinct text interned. */
+#define HH_INTERP_TAG      0x8000000000000000ULL
+#define HH_INTERP_ID_MASK  0x00000000ffffffffULL
+Addr         hh_frames_interp_address(const HChar* text);
+/* The text of an interpreted frame's address, NULL for a native frame. */
+const HChar* hh_frames_interp_text(Addr ip);
+UWord        hh_frames_interp_count(void);
 
 //------------------------------------------------------------//
 //--- Blocks and sites (hh_blocks.c, hh_sites.c)           ---//
@@ -485,11 +495,6 @@ void hh_alloc_report_counts(void);
 
 extern Bool hh_clo_interp_frames;   // --interp-frames
 
-/* An interpreted frame in a Site's frame list: HH_INTERP_TAG | id, a
-   non-canonical address that no native frame can have. */
-#define HH_INTERP_TAG      0x8000000000000000ULL
-#define HH_INTERP_ID_MASK  0x00000000ffffffffULL
-
 typedef struct _InterpPlan InterpPlan;
 
 void hh_interp_init(void);
@@ -501,9 +506,6 @@ InterpPlan* hh_interp_plan(ExeContext* ec, Addr* ips, UInt n_ips,
 /* The site of an allocation by thread tid whose ExeContext has a plan:
    its native frames with the interpreted frames of this moment. */
 Site* hh_interp_site(ThreadId tid, InterpPlan* plan);
-/* The profile's text of an interpreted frame, or NULL for a native
-   frame. */
-const HChar* hh_interp_frame_text(Addr ip);
 /* A block at payload is being freed (it may hold interpreted code). */
 void hh_interp_note_free(Addr payload);
 void hh_interp_print_stats(void);
