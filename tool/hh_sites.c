@@ -25,7 +25,10 @@
 
    Lookups: an exact hash table from ExeContext (by its unique number)
    to site, filled on first sight; behind it a WordFM keyed by the
-   trimmed frame list, consulted only for new ExeContexts.
+   trimmed frame list, consulted only for new ExeContexts.  An
+   ExeContext that runs interpreted code maps to hh_interp.c's plan
+   instead: its site depends on the script's frames at each allocation,
+   and hh_interp.c asks hh_site_for_frames for it.
 
    A Site's fields are written here only: by the notes of allocations,
    frees, resizes and copies, and by a block's retirement.  A snapshot
