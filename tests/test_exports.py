@@ -142,9 +142,9 @@ def profiles(heaphunt_runner) -> dict[str, Path]:
 # A native stack rewritten with interpreted frames (the shape issue 13's
 # tool will write, docs/json-format.md): new_record's site becomes Ruby
 # code called from Python code called from main.
-INTERPRETED_FRAMES = ["0x0: Record#build (app.rb:12) [ruby]",
-                      "0x0: Object#load_all (app.rb:30) [ruby]",
-                      "0x0: load (loader.py:7) [python]"]
+INTERPRETED_FRAMES = ["0x0: Record#build [ruby] (app.rb:12)",
+                      "0x0: Object#load_all [ruby] (app.rb:30)",
+                      "0x0: load [python] (loader.py:7)"]
 
 
 def interpreted_profile(native: Path) -> Path:

@@ -665,7 +665,7 @@ def test_history_sparklines_in_the_tree(page) -> None:
     # libruby frames are object+offset, never "???".
     fns = [r["fn"] for r in top_level(res["bottom_up"])]
     # By total bytes: 96,000, then three places of 40,000 (ties by name).
-    assert fns[:4] == ["Event#finish", "Cache::fill", "Parser::parse", "myapp::fill"], fns
+    assert fns[:4] == ["Event#finish [ruby]", "Cache::fill", "Parser::parse", "myapp::fill"], fns
     assert "???" not in fns
     assert {"libruby-3.1.so.3.1.2+0x21b000", "libruby-3.1.so.3.1.2+0x21c000",
             "libruby-3.1.so.3.1.2+0x21d000"} <= set(fns), fns
@@ -680,13 +680,13 @@ def test_history_in_the_detail_panel(page) -> None:
     assert site0["historySummary"] == (
         "Live at most 96,000 bytes in 96 blocks (at 970,000 instrs, 97% of the run); "
         "0 bytes in 0 blocks at the end. Exact at the 100 instants the tool wrote.")
-    assert site0["detailTitle"] == "Event#finish"
+    assert site0["detailTitle"] == "Event#finish [ruby]"
     # The whole stack, the library frames below the responsible one marked.
     assert [(li["text"], li["cls"]) for li in site0["fullStack"]] == [
         ("objspace_xmalloc0 (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)", "plumbing"),
         ("libruby-3.1.so.3.1.2+0xa2000", "plumbing"),
-        ("Event#finish (events.rb:40)", "responsible"),
-        ("Object#run (app.rb:12)", "")]
+        ("Event#finish [ruby] (events.rb:40)", "responsible"),
+        ("Object#run [ruby] (app.rb:12)", "")]
     assert "unchanged since 1% of the run" in res["site3"]["detailText"]
 
 
@@ -719,7 +719,7 @@ def test_exact_time_range_between_checkpoints(page) -> None:
         "Exact, per place, at the instants the tool wrote: from 300,000 to 800,000 instrs: "
         "live 89,000 → 144,000 bytes, 89 → 159 blocks; 75,000 bytes grew, 20,000 bytes were freed.")
     assert rng["rangeRows"] == [
-        ["Event#finish (events.rb:40)", "29,000", "79,000", "+50,000"],
+        ["Event#finish [ruby] (events.rb:40)", "29,000", "79,000", "+50,000"],
         ["Parser::parse (parse.c:70)", "20,000", "0", "-20,000"],
         ["spawn_forget::spawn_all (main.rs:9)", "0", "15,000", "+15,000"],
         ["Cache::fill (cache.c:30)", "30,000", "40,000", "+10,000"],

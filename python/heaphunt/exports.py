@@ -146,7 +146,7 @@ class ExportFrame:
 _NATIVE_FRAME_RE = re.compile(
     r"0x(?P<addr>[0-9A-Fa-f]+): (?P<fn>[\s\S]*?) \((?P<in>in )?(?P<where>[^()]*)\)")
 _INTERPRETED_FRAME_RE = re.compile(
-    r"0x0+: (?P<fn>[\s\S]*?) \((?P<where>[^()]*)\) \[(?:ruby|python)\]")
+    r"0x0+: (?P<fn>[\s\S]*?) \[(?:ruby|python)\] \((?P<where>[^()]*)\)")
 _FILE_LINE_RE = re.compile(r"(?P<file>[\s\S]*):(?P<line>[0-9]{1,9})")
 _ADDRESS_RE = re.compile(r"0x(?P<addr>[0-9A-Fa-f]+): ")
 # Larger "addresses" (hand-made or corrupt files) are not code addresses; a

@@ -37,12 +37,12 @@ from .rules import Rules
 
 PROGRAM, LIBRARY, ALLOC = 0, 1, 2
 
-# "0x4849CE0: fn (file:line)", "0x0: Object#run (app.rb:12) [ruby]",
+# "0x4849CE0: fn (file:line)", "0x0: Object#run [ruby] (app.rb:12)",
 # "0x1: ??? (in /lib/x.so)", "0x1: ???", "[root]".  The location is the
 # last parenthesised group (C++ function names hold parentheses).
 _FRAME_RE = re.compile(
-    r"^(?:(?P<addr>0x[0-9A-Fa-f]+): )?(?P<fn>.*?)"
-    r"(?: \((?P<in>in )?(?P<where>[^()]*)\))?(?: \[(?P<lang>ruby|python)\])?$")
+    r"^(?:(?P<addr>0x[0-9A-Fa-f]+): )?(?P<fn>.*?)(?: \[(?P<lang>ruby|python)\])?"
+    r"(?: \((?P<in>in )?(?P<where>[^()]*)\))?$")
 _ADDRESS_PREFIX_RE = re.compile(r"^0x[0-9A-Fa-f]+: ")
 _FILE_LINE_RE = re.compile(r"^.+:\d+$")
 
@@ -94,8 +94,6 @@ def display(frame: str, objs: list[tuple[str, int]] | None) -> str:
         return _basename(f.where) + (f"@0x{f.addr:X}" if f.addr is not None else "")
     if f.fn == "???" and not f.where:
         return f"0x{f.addr:X}" if f.addr is not None else "???"
-    if f.lang:
-        return f"{f.fn} ({f.where})" if f.where else f.fn
     return rule_text(frame)
 
 

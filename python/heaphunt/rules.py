@@ -2,7 +2,7 @@
 
 rules.json holds the thresholds of every finding kind and three lists of
 regular expressions over frame text ("fn (file:line)", "fn (in object)",
-"fn (file:line) [ruby]", the frame string without its code address):
+"fn [ruby] (file:line)", the frame string without its code address):
 
   alloc     allocation wrappers (malloc, operator new, Rust's alloc.rs,
             ruby_xmalloc, PyObject_Malloc, Valgrind's preloads)

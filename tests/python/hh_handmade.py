@@ -177,7 +177,7 @@ least 1% of the heap's peak, rise >= 25% of the run in >= 3 rising
 instants with no step over 60% of the rise, plateau >= 25% of the run for
 "levels off", start-up = the first 50% of the run.
 
-  site 0  Event#finish (events.rb:40) [ruby] <- Object#run (app.rb:12),
+  site 0  Event#finish [ruby] (events.rb:40) <- Object#run [ruby] (app.rb:12),
           under objspace_xmalloc0 and an unsymbolised libruby frame.
           1,000 B blocks, value 1,000 * i B (i blocks) for i = 1..96, 0 from
           i = 97.  Max 96,000 B in 96 blocks.  Level 86,400: first i = 87,
@@ -260,8 +260,8 @@ PILES_FTBL = [
     "[root]",
     "0x48A1000: objspace_xmalloc0 (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",  # 1
     "0x48A2000: ??? (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",                  # 2
-    "0x0: Event#finish (events.rb:40) [ruby]",                                              # 3
-    "0x0: Object#run (app.rb:12) [ruby]",                                                   # 4
+    "0x0: Event#finish [ruby] (events.rb:40)",                                              # 3
+    "0x0: Object#run [ruby] (app.rb:12)",                                                   # 4
     "0x10000: alloc (alloc.rs:95)",                                                          # 5
     "0x10000: alloc::boxed::Box<T>::new (boxed.rs:250)",                                     # 6
     "0x20000: tokio::runtime::task::core::Cell<T,S>::new (src/runtime/task/core.rs:128)",   # 7

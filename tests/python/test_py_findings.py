@@ -146,7 +146,7 @@ def test_piles_sentences_as_shown(tmp_path: Path) -> None:
     p = _piles(tmp_path)
     entries = F.shown(F.find_all(p), p)
     assert [(e.kind, e.sentence) for e in entries] == [
-        ("pile-up", "96.0 kB in 96 blocks allocated at Event#finish (events.rb:40) piled up "
+        ("pile-up", "96.0 kB in 96 blocks allocated at Event#finish [ruby] (events.rb:40) piled up "
                     "over 78% of the run (100.0 kB per million instrs, 1.0 kB per block) and "
                     "were all freed at once at 98% of it"),
         ("pile-up", "40.0 kB in 40 blocks allocated at Parser::parse (parse.c:70) piled up "
@@ -160,7 +160,7 @@ def test_piles_sentences_as_shown(tmp_path: Path) -> None:
         ("write-only", "40 of 40 blocks (100%) allocated at myapp::fill (main.rs:30) were "
                        "written but never read (40.0 kB written, 0 bytes read)"),
         ("peak", "96.0 kB (56%) of the heap at its peak (970,000 instrs) was allocated at "
-                 "Event#finish (events.rb:40)"),
+                 "Event#finish [ruby] (events.rb:40)"),
         ("levels-off", "40.0 kB in 40 blocks allocated at Cache::fill (cache.c:30) grew over "
                        "32% of the run (100.0 kB per million instrs) and then stayed at that "
                        "level for 64% of it, like a cache: a problem only if it need not be "

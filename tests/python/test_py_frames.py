@@ -70,9 +70,9 @@ STACKS = [
     # Ruby with interpreted frames: the interpreter's C, then the script
     (["0x48A1000: objspace_xmalloc0 (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",
       "0x4870000: rb_ary_push (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",
-      "0x0: ActiveSupport::Notifications::Instrumenter#instrument "
-      "(/usr/lib/ruby/vendor_ruby/active_support/notifications/instrumenter.rb:24) [ruby]",
-      "0x0: Object#handle (app.rb:12) [ruby]"],
+      "0x0: ActiveSupport::Notifications::Instrumenter#instrument [ruby] "
+      "(/usr/lib/ruby/vendor_ruby/active_support/notifications/instrumenter.rb:24)",
+      "0x0: Object#handle [ruby] (app.rb:12)"],
      3),
     # Ruby without interpreted frames: no program frame at all; the first
     # frame that is not an allocation wrapper
@@ -84,8 +84,8 @@ STACKS = [
     # Python: pymalloc's wrappers, the interpreter, then the script
     (["0x4D1000: _PyObject_Malloc (in /usr/bin/python3.11)",
       "0x4D2000: PyByteArray_Resize (in /usr/bin/python3.11)",
-      "0x0: EventBus.subscribe (event_bus.py:31) [python]",
-      "0x0: <module> (event_bus.py:80) [python]"],
+      "0x0: EventBus.subscribe [python] (event_bus.py:31)",
+      "0x0: <module> [python] (event_bus.py:80)"],
      2),
     # DHAT's own first frame, in its preload
     (["0x48417B4: malloc (in /usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so)",
@@ -131,7 +131,7 @@ OBJS = [("/usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2", 0x4800000)]
     ("0x109182: log_event (leaky.c:95)", OBJS, "log_event (leaky.c:95)"),
     ("0x4849CE0: strdup (in /usr/lib/x86_64-linux-gnu/libc.so.6)", None,
      "strdup (in /usr/lib/x86_64-linux-gnu/libc.so.6)"),
-    ("0x0: Object#run (app.rb:12) [ruby]", None, "Object#run (app.rb:12)"),
+    ("0x0: Object#run [ruby] (app.rb:12)", None, "Object#run [ruby] (app.rb:12)"),
     ("[root]", None, "[root]"),
 ])
 def test_display(frame: str, objs: list | None, shown: str) -> None:

@@ -57,7 +57,7 @@ HH.define("export", ["format", "profile"], function (use) {
 
     // ---- Frames (exports.py: export_frame) ----
     var NATIVE_RE = /^0x([0-9A-Fa-f]+): ([\s\S]*?) \((in )?([^()]*)\)$/;
-    var INTERPRETED_RE = /^0x0+: ([\s\S]*?) \(([^()]*)\) \[(?:ruby|python)\]$/;
+    var INTERPRETED_RE = /^0x0+: ([\s\S]*?) \[(?:ruby|python)\] \(([^()]*)\)$/;
     var FILE_LINE_RE = /^([\s\S]*):([0-9]{1,9})$/;
     var ADDRESS_RE = /^0x([0-9A-Fa-f]+): /;
     var MAX_ADDRESS_DIGITS = 12;

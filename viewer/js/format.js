@@ -66,18 +66,22 @@ HH.define("format", [], function () {
     // "0x10917E: log_event (leaky.c:90)"         -> fn log_event, file leaky.c, line 90
     // "0x4849CE0: strdup (in /usr/lib/libc.so.6)" -> fn strdup, object /usr/lib/libc.so.6
     // "0x4849CE0: ???"                            -> fn ???
-    // "0x0: Object#run (app.rb:12) [ruby]"        -> fn Object#run, file app.rb, line 12, lang ruby
+    // "0x0: Object#run [ruby] (app.rb:12)"        -> fn "Object#run [ruby]", file app.rb, line 12, lang ruby
     // Anything else (DHAT's "[root]", a hand-made file) is kept whole as fn.
     // The function part can itself hold parentheses (C++: "f(int) const"),
     // so the location is the LAST parenthesised group.
-    var FRAME_RE = /^(0x[0-9A-Fa-f]+): (.*?)(?: \((in )?([^()]*)\))?(?: \[(ruby|python)\])?$/;
+    var FRAME_RE = /^(0x[0-9A-Fa-f]+): (.*?)(?: \[(ruby|python)\])?(?: \((in )?([^()]*)\))?$/;
     var LINE_RE = /^(.*):(\d+)$/;
 
     function parseFrame(frame) {
         var m = FRAME_RE.exec(frame);
         if (!m) return { addr: "", fn: frame, file: "", line: 0, object: "", loc: "", lang: "" };
-        var addr = m[1], fn = m[2], inObject = !!m[3], where = m[4] || "";
-        var out = { addr: addr, fn: fn, file: "", line: 0, object: "", loc: where, lang: m[5] || "" };
+        var addr = m[1], fn = m[2], inObject = !!m[4], where = m[5] || "";
+        // An interpreted frame's function is shown with its language mark,
+        // "Object#run [ruby]", wherever the viewer names it.
+        var lang = m[3] || "";
+        if (lang) fn += " [" + lang + "]";
+        var out = { addr: addr, fn: fn, file: "", line: 0, object: "", loc: where, lang: lang };
         if (where && inObject) {
             out.object = where;
         } else if (where) {

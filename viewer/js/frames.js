@@ -19,11 +19,11 @@
 "use strict";
 HH.define("frames", ["rules"], function (use) {
     var PROGRAM = 0, LIBRARY = 1, ALLOC = 2;
-    var FRAME_RE = /^(?:(0x[0-9A-Fa-f]+): )?(.*?)(?: \((in )?([^()]*)\))?(?: \[(ruby|python)\])?$/;
+    var FRAME_RE = /^(?:(0x[0-9A-Fa-f]+): )?(.*?)(?: \[(ruby|python)\])?(?: \((in )?([^()]*)\))?$/;
 
     function parse(frame) {
         var m = FRAME_RE.exec(frame);
-        return { addr: m[1] ? m[1] : "", fn: m[2], where: m[4] || "", inObject: !!m[3], lang: m[5] || "" };
+        return { addr: m[1] ? m[1] : "", fn: m[2], where: m[5] || "", inObject: !!m[4], lang: m[3] || "" };
     }
 
     // Where the text after a "0x1A2B: " address starts (0 when there is none).
@@ -45,7 +45,8 @@ HH.define("frames", ["rules"], function (use) {
 
     // frames.py's display(): "log_event (leaky.c:95)", "libruby.so.3.1+0x1a2b3c".
     function display(frame, objs) {
-        // Most frames: "0x...: fn (file:line)", displayed as their key.
+        // Most frames: "0x...: fn (file:line)", displayed as their key (an
+        // interpreted one keeps its language mark: "fn [ruby] (file:line)").
         var from = keyFrom(frame);
         if (from > 0 && frame.charCodeAt(frame.length - 1) === 41 /* ) */) return frame.slice(from);
         var f = parse(frame);
@@ -61,7 +62,6 @@ HH.define("frames", ["rules"], function (use) {
             return basename(f.where) + (f.addr ? "@" + hexUpper(f.addr) : "");
         }
         if (f.fn === "???" && !f.where) return f.addr ? hexUpper(f.addr) : "???";
-        if (f.lang) return f.where ? f.fn + " (" + f.where + ")" : f.fn;
         return ruleText(frame);
     }
 
@@ -70,12 +70,8 @@ HH.define("frames", ["rules"], function (use) {
     // rebuild moves addresses, not lines), 0 otherwise.  Written without a
     // regular expression: it runs once per frame table entry, and a big
     // profile has hundreds of thousands.
-    var LANG_TAGS = [" [ruby]", " [python]"];
     function keyFrom(frame) {
         var end = frame.length, i, c;
-        if (frame.charCodeAt(end - 1) === 93 /* ] */) {
-            for (var k = 0; k < LANG_TAGS.length; k++) if (frame.endsWith(LANG_TAGS[k])) end -= LANG_TAGS[k].length;
-        }
         if (frame.charCodeAt(end - 1) !== 41 /* ) */) return 0;
         // "file:line)": digits, a colon, at least one character, after " (".
         i = end - 2;

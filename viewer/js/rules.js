@@ -132,15 +132,19 @@ HH.define("rules", [], function () {
                     "why": "the Python interpreter"
                 },
                 {
-                    "re": "\\((<internal:[^>]*>|/usr/lib/ruby/[^)]*|[^)]*/gems/[^)]*|[^)]*/vendor_ruby/[^)]*)(:\\d+)?\\) \\[ruby\\]$",
+                    "re": " \\[ruby\\] \\((<internal:[^>]*>|/usr/lib/ruby/[^)]*|[^)]*/gems/[^)]*|[^)]*/vendor_ruby/[^)]*)(:\\d+)?\\)$",
                     "why": "Ruby's standard library and gems (interpreted frames)"
                 },
                 {
-                    "re": "^(ActiveSupport|ActiveRecord|ActiveModel|ActionController|ActionDispatch|ActionView|ActiveJob|Rails|Rack|Concurrent|I18n|Gem|Bundler)(::|#|\\.)[^()]* \\([^()]*\\) \\[ruby\\]$|^Kernel#(require|require_relative|load) \\([^()]*\\) \\[ruby\\]$",
+                    "re": "^(block (\\(\\d+ levels\\) )?in )?(ActiveSupport|ActiveRecord|ActiveModel|ActionController|ActionDispatch|ActionView|ActiveJob|Rails|Rack|Concurrent|I18n|Gem|Bundler)(::|#|\\.).* \\[ruby\\] \\([^()]*\\)$|^Kernel#(require|require_relative|load) \\[ruby\\] \\([^()]*\\)$",
                     "why": "Rails' and common gems' code, and require, by name (interpreted frames whose file does not say where it is installed)"
                 },
                 {
-                    "re": "\\(([^)]*/lib/python3[\\d.]*/[^)]*|[^)]*/(site|dist)-packages/[^)]*|<frozen [^>]*>)(:\\d+)?\\) \\[python\\]$",
+                    "re": " \\[ruby\\] \\(<cfunc>\\)$",
+                    "why": "Ruby's methods written in C (String#*, Array#push, Integer#times): the script's line that called them is below"
+                },
+                {
+                    "re": " \\[python\\] \\(([^)]*/lib/python3[\\d.]*/[^)]*|[^)]*/(site|dist)-packages/[^)]*|<frozen [^>]*>)(:\\d+)?\\)$",
                     "why": "Python's standard library and installed packages (interpreted frames)"
                 },
                 {
