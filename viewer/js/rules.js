@@ -156,7 +156,12 @@ HH.define("rules", [], function () {
                     "why": "a code address with no symbol and no object (nothing to change there)"
                 }
             ],
-            "keep": []
+            "keep": [
+                {
+                    "re": "^rb_(ec_)?wb_(un)?protected_newobj_of \\(in [^)]*/libruby[^)/]*\\)$",
+                    "why": "Ruby's object heap growing (a new page, made while some line needed a slot for an object): the collector's pool, not what that line made, so a place of its own"
+                }
+            ]
         }
     };
 });
