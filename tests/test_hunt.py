@@ -10,8 +10,10 @@ first findings of `heaphunt report` (issue 12's acceptance).
   are the five lines that leak, with the lost bytes derived in the file.
 - nested_events.rb and flat_events.rb: ActiveSupport::Notifications events
   nested in an open request (Debian's ruby-activesupport): the first
-  finding is the per-event pile-up, and the request's children array is a
-  pile-up too; the flat twin has no pile-up at all.
+  finding is the per-event pile-up, named by the script's Ruby line that
+  builds each event's SQL text, and the request's children array piles up
+  at the script's line that instruments each query; the flat twin has no
+  pile-up at all.
 
 Every expected number comes from the programs' header comments.
 """
@@ -37,10 +39,11 @@ HUNT = lib.REPO_DIR / "examples" / "hunt"
 WORK = lib.BUILD_DIR / "hunt"
 
 
-def marker_line(path: Path, marker: str) -> int:
-    """The line number of the source line that ends with `// MARKER`."""
+def marker_line(path: Path, marker: str, comment: str = "//") -> int:
+    """The line number of the source line that ends with `// MARKER` (or
+    `# MARKER` with comment="#")."""
     for number, line in enumerate(path.read_text().splitlines(), 1):
-        if line.rstrip().endswith(f"// {marker}"):
+        if line.rstrip().endswith(f"{comment} {marker}"):
             return number
     raise AssertionError(f"{path.name} has no line marked {marker}")
 
@@ -220,9 +223,21 @@ def flat_profile(heaphunt_runner) -> Path:
     return ruby_profile("flat_events.rb")
 
 
+NESTED = HUNT / "nested_events.rb"
+
+
+def ruby_place(marker: str) -> str:
+    """How findings name run_query's line marked MARKER in nested_events.rb,
+    called from handle_request's block (Ruby's frames are in the stacks by
+    default)."""
+    return f"Object#run_query [ruby] ({NESTED}:{marker_line(NESTED, marker, '#')})"
+
+
 def test_ruby_nested_first_finding_is_the_per_event_pile_up(nested_profile: Path) -> None:
     first = report_findings(nested_profile)[0]
+    # Named by the script's line that builds each event's SQL text.
     assert first.startswith("[pile-up] "), first
+    assert f" allocated at {ruby_place('SQL_TEXT')} " in first, first
     p = load(nested_profile)
     piles = [f for f in F.find_all(p) if f.kind == "pile-up"]
     events = piles[0]
@@ -240,14 +255,23 @@ def test_ruby_nested_first_finding_is_the_per_event_pile_up(nested_profile: Path
 
 def test_ruby_nested_children_array_piles_up(nested_profile: Path) -> None:
     """One block, grown by rb_ary_push to hold 50,000 children (8 bytes
-    each), freed at once when the request ends."""
+    each), freed at once when the request ends: pushed by ActiveSupport's
+    Event#<< (library code), so its place is the script's line that
+    instruments each query."""
     p = load(nested_profile)
-    arrays = [f for f in F.find_all(p) if f.kind == "pile-up" and f.blocks_involved == 1]
-    assert arrays, [f.sentence for f in F.find_all(p) if f.kind == "pile-up"]
-    children = arrays[0]
-    assert children.bytes_involved >= QUERIES * 8, children.sentence
-    assert any("rb_ary_push" in frame for frame in children.site.frames), children.site.frames
-    assert "were all freed at once" in children.sentence, children.sentence
+    rules = default_rules()
+    places = [g for g in group_sites(p, rules)
+              if any(s.gbk == 1 and s.gb >= QUERIES * 8
+                     and any("rb_ary_push" in frame for frame in s.frames) for s in g.members)]
+    assert len(places) == 1, [g.name for g in places]
+    place = places[0]
+    assert place.name.startswith(ruby_place("INSTRUMENT") + " called from "), place.name
+    children = next(s for s in place.members if s.gbk == 1 and s.gb >= QUERIES * 8)
+    assert any(f.split(": ", 1)[1].startswith("ActiveSupport::Notifications::Event#<< [ruby] (")
+               for f in children.frames), children.frames
+    g = history.growth(children.hist, p.history.t, p.te, p.totals.gb, rules.thresholds)
+    assert g is not None and g.shape == "freed-at-once", g
+    assert children.eb == 0
 
 
 def test_ruby_flat_twin_has_no_pile_up(flat_profile: Path) -> None:

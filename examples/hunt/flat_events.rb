@@ -4,7 +4,8 @@
 # another starts: AppSubscriber appends no event to another's children,
 # each Event (and its payload's SQL text) is garbage once its #finish has
 # run, and Ruby's garbage collector frees them as the run goes.  Nothing grows with the number of
-# events: heaphunt report has no pile-up finding (nested_events.rb has two).
+# events: heaphunt report has no pile-up finding (nested_events.rb's first finding
+# is one).
 #
 #     ruby flat_events.rb
 

@@ -34,9 +34,19 @@
 # exit! skips Ruby's own clean-up, so the end of the run shows what the
 # program held.  The queries are most of the run (loading ActiveSupport is
 # less than a quarter of it), so both pile-ups rise through more than half
-# of the run and are freed at its end: heaphunt report's first finding is
-# the pile-up of the 50,000 SQL texts, and the children array is a pile-up
-# too.
+# of the run and are freed at its end.  With Ruby's frames in the stacks
+# (heaphunt's default), heaphunt report's first finding is the pile-up of
+# the 50,000 SQL texts, named by the line that builds them (SQL_TEXT
+# below).  The children array's block piles up at the line that
+# instruments the query (INSTRUMENT): the push onto the parent's children
+# is ActiveSupport's (Event#<<, under Subscriber#start), library code, so
+# the script's own line that called into it is the place to look.  That
+# line's place also holds the events' instance variables and payload
+# tables that Ruby's garbage collector moved out of its transient heap
+# while the line ran, thousands at each collection: a place that grows in
+# a few jumps levels off rather than piling up, so the children array is
+# no pile-up finding of its own.  (The pages that Ruby's object heap adds
+# while these lines run are its garbage collector's, places of their own.)
 
 require "active_support"
 require "active_support/notifications"
@@ -56,8 +66,8 @@ AppSubscriber.attach_to :app
 QUERIES = 50_000
 
 def run_query(n)
-  sql = "SELECT * FROM orders WHERE id = #{n}"
-  ActiveSupport::Notifications.instrument("query.app", sql: sql) { n * 2 }
+  sql = "SELECT * FROM orders WHERE id = #{n}"                               # SQL_TEXT
+  ActiveSupport::Notifications.instrument("query.app", sql: sql) { n * 2 }   # INSTRUMENT
 end
 
 def handle_request
