@@ -74,6 +74,22 @@ STACKS = [
       "(/usr/lib/ruby/vendor_ruby/active_support/notifications/instrumenter.rb:24)",
       "0x0: Object#handle [ruby] (app.rb:12)"],
      3),
+    # Ruby: Rails' code known by name when its file is not under a gems
+    # directory, a block in it too
+    (["0x48A1000: objspace_xmalloc0 (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",
+      "0x0: block in ActiveSupport::Subscriber#start [ruby] "
+      "(/opt/app/lib/active_support/subscriber.rb:139)",
+      "0x0: ActiveSupport::Notifications.instrument [ruby] "
+      "(/opt/app/lib/active_support/notifications.rb:203)",
+      "0x0: Object#run_query [ruby] (app.rb:60)"],
+     3),
+    # Ruby: a new page of the object heap, made while a line needed a slot,
+    # is the collector's place, not the line's
+    (["0x4935483: ??? (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",
+      "0x4A40000: rb_wb_protected_newobj_of (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",
+      "0x4A41000: rb_str_resurrect (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",
+      "0x0: Object#run_query [ruby] (app.rb:59)"],
+     1),
     # Ruby without interpreted frames: no program frame at all; the first
     # frame that is not an allocation wrapper
     (["0x48A1000: objspace_xmalloc0 (in /usr/lib/x86_64-linux-gnu/libruby-3.1.so.3.1.2)",
