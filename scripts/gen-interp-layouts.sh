@@ -40,7 +40,10 @@ if [ ${#need_packages[@]} -gt 0 ]; then
 fi
 
 # The Ruby sources: bookworm's deb-src entry, as fetch-valgrind-src.sh makes it.
-ruby_tree=$(find "$src_dir" -maxdepth 1 -type d -name 'ruby3.1-3.1.*' 2>/dev/null | head -n1)
+# (No sources yet in a fresh clone: find fails, which pipefail must not
+# turn into a silent exit.)
+ruby_tree=$({ find "$src_dir" -maxdepth 1 -type d -name 'ruby3.1-3.1.*' 2>/dev/null || true; } \
+    | head -n1)
 if [ -z "$ruby_tree" ] || [ ! -f "$ruby_tree/vm_core.h" ]; then
     src_list=/etc/apt/sources.list.d/heaphunt-src-bookworm.sources
     if [ ! -f "$src_list" ]; then
@@ -54,7 +57,7 @@ if [ -z "$ruby_tree" ] || [ ! -f "$ruby_tree/vm_core.h" ]; then
             echo "URIs: $uri"
             echo "Suites: bookworm"
             echo "Components: main"
-            [ -n "$keyring" ] && echo "Signed-By: $keyring"
+            if [ -n "$keyring" ]; then echo "Signed-By: $keyring"; fi
         } >"$src_list"
         apt-get update -qq >&2 || die "apt-get update failed after adding $src_list"
     fi
