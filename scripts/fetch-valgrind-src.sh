@@ -7,9 +7,9 @@
 # unpacked into DESTDIR (default: build/valgrind-src) as valgrind-VERSION.*/ and
 # the path of the unpacked tree is printed on the last line of stdout.
 #
-# The script adds a deb-src entry for the needed suite itself.  The mirror is
-# taken from this machine's own apt configuration
-# (/etc/apt/sources.list.d/debian.sources), so no host name is written here.
+# The script adds a deb-src entry for the needed suite itself
+# (add-deb-src.sh: the mirror is this machine's own, no host name is written
+# here).
 # Idempotent: an already unpacked tree is reused.
 set -euo pipefail
 
@@ -31,23 +31,7 @@ if [ -n "$existing" ] && [ -f "$existing/coregrind/m_main.c" ]; then
     exit 0
 fi
 
-system_sources=/etc/apt/sources.list.d/debian.sources
-src_list=/etc/apt/sources.list.d/heaphunt-src-${suite}.sources
-if [ ! -f "$src_list" ]; then
-    [ -r "$system_sources" ] || die "cannot read $system_sources to find the Debian mirror"
-    # The first URIs line that serves the main archive (not -security).
-    uri=$(awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' "$system_sources")
-    keyring=$(awk '/^Signed-By:/ { print $2; exit }' "$system_sources")
-    [ -n "$uri" ] || die "no 'URIs:' line in $system_sources"
-    {
-        echo "Types: deb-src"
-        echo "URIs: $uri"
-        echo "Suites: $suite"
-        echo "Components: main"
-        [ -n "$keyring" ] && echo "Signed-By: $keyring"
-    } >"$src_list"
-    apt-get update -qq >&2 || die "apt-get update failed after adding $src_list"
-fi
+"$(dirname "$0")/add-deb-src.sh" "$suite"
 
 command -v dpkg-source >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dpkg-dev >&2
 

@@ -39,28 +39,13 @@ if [ ${#need_packages[@]} -gt 0 ]; then
         || die "apt-get install ${need_packages[*]} failed"
 fi
 
-# The Ruby sources: bookworm's deb-src entry, as fetch-valgrind-src.sh makes it.
+# The Ruby sources, from bookworm's source package.
 # (No sources yet in a fresh clone: find fails, which pipefail must not
 # turn into a silent exit.)
 ruby_tree=$({ find "$src_dir" -maxdepth 1 -type d -name 'ruby3.1-3.1.*' 2>/dev/null || true; } \
     | head -n1)
 if [ -z "$ruby_tree" ] || [ ! -f "$ruby_tree/vm_core.h" ]; then
-    src_list=/etc/apt/sources.list.d/heaphunt-src-bookworm.sources
-    if [ ! -f "$src_list" ]; then
-        system_sources=/etc/apt/sources.list.d/debian.sources
-        [ -r "$system_sources" ] || die "cannot read $system_sources to find the Debian mirror"
-        uri=$(awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' "$system_sources")
-        keyring=$(awk '/^Signed-By:/ { print $2; exit }' "$system_sources")
-        [ -n "$uri" ] || die "no 'URIs:' line in $system_sources"
-        {
-            echo "Types: deb-src"
-            echo "URIs: $uri"
-            echo "Suites: bookworm"
-            echo "Components: main"
-            if [ -n "$keyring" ]; then echo "Signed-By: $keyring"; fi
-        } >"$src_list"
-        apt-get update -qq >&2 || die "apt-get update failed after adding $src_list"
-    fi
+    "$repo/scripts/add-deb-src.sh" bookworm || die "cannot add a deb-src entry for bookworm"
     mkdir -p "$src_dir"
     (cd "$src_dir" && apt-get source -qq ruby3.1 >&2) || die "apt-get source ruby3.1 failed"
     ruby_tree=$(find "$src_dir" -maxdepth 1 -type d -name 'ruby3.1-3.1.*' | head -n1)
